@@ -1,0 +1,54 @@
+# token_ext: JSON Web Tokens for PostgreSQL (PGXS build)
+
+EXTENSION = token_ext
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" token_ext.control)
+
+MODULE_big = token_ext
+OBJS = \
+	token_ext.o \
+	src/core/alg.o \
+	src/core/b64url.o \
+	src/core/buf.o \
+	src/core/claims.o \
+	src/core/hmac.o \
+	src/core/json.o \
+	src/core/jwk.o \
+	src/core/jws.o \
+	src/core/key.o \
+	src/core/keycache.o \
+	src/core/sig.o \
+	src/core/status.o \
+	src/pg/cache_sql.o \
+	src/pg/decode.o \
+	src/pg/errors.o \
+	src/pg/jsonb_conv.o \
+	src/pg/keyarg.o \
+	src/pg/sign.o \
+	src/pg/state.o \
+	src/pg/verify.o
+
+DATA = $(wildcard sql/token_ext--*.sql)
+PGFILEDESC = "token_ext - JSON Web Tokens (JWS, JWE, JWK) for PostgreSQL"
+
+REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw cookbook
+REGRESS_OPTS = --inputdir=. --outputdir=.
+
+PG_CONFIG ?= pg_config
+PG_CPPFLAGS += -std=c11 -D_GNU_SOURCE -DTOKEN_EXT_VERSION=\"$(EXTVERSION)\" -Wall -Wextra -Werror \
+	-Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+SHLIB_LINK += -lcrypto
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# C unit tests of the database-independent core (no server needed)
+CORE_SRCS = $(filter src/core/%, $(OBJS:.o=.c))
+test/core/run_core_tests: test/core/*.c test/core/*.h $(CORE_SRCS) src/core/*.h
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		-Wno-missing-field-initializers -o $@ test/core/*.c $(CORE_SRCS) -lcrypto -lm
+
+.PHONY: check-core
+check-core: test/core/run_core_tests
+	cd test/core && ./run_core_tests
+
+EXTRA_CLEAN = test/core/run_core_tests

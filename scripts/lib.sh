@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Shared helpers of run.sh, test.sh and the benchmark: dependencies, build,
+# and a throwaway PostgreSQL 15 cluster on a Unix socket (no TCP).
+
+PG_MAJOR=15
+PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian packages the project needs: build, server, headers, OpenSSL, pgTAP.
+DEB_PACKAGES=(build-essential postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
+  libssl-dev postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl)
+
+say() { printf '\n== %s\n' "$*"; }
+
+# Run a command as root (directly, or through sudo).
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Install the named Debian packages that are missing (idempotent).
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" \
+    || { as_root apt-get update && as_root env DEBIAN_FRONTEND=noninteractive \
+           apt-get install -y --no-install-recommends "${missing[@]}"; }
+}
+
+# Node.js and npm, for the interop tests and the benchmark's jose baseline.
+ensure_node() {
+  if command -v node >/dev/null && command -v npm >/dev/null; then return 0; fi
+  ensure_packages nodejs npm
+}
+
+# Build with warnings as errors and install into the PostgreSQL 15 tree.
+build_and_install() {
+  say "building token_ext"
+  make -C "$TOP" -s PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config
+  say "installing token_ext"
+  as_root make -C "$TOP" -s PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config install
+}
+
+# The user the server runs as: ourselves, or postgres when we are root.
+server_user() {
+  if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi
+}
+
+# Run a command as the server user.
+as_server_user() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Pick a cluster directory: $1 inside the project if the server user can
+# reach it, else a private folder under /tmp.
+cluster_dir() {
+  local want=$1
+  mkdir -p "$(dirname "$want")"
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$(dirname "$want")" 2>/dev/null; then
+    echo "/tmp/token_ext-$(basename "$want")-$(echo "$TOP" | md5sum | cut -c1-8)"
+  else
+    echo "$want"
+  fi
+}
+
+# Start (creating if needed) a cluster in $1 listening on socket port $2.
+cluster_start() {
+  local dir=$1 port=$2
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+    as_server_user $PG_BIN/initdb -D "$dir/data" -U postgres --auth=trust -E UTF8 \
+      --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log"; return 1; }
+    cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$dir'
+port = $port
+shared_buffers = 256MB
+max_parallel_workers_per_gather = 2
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+log_min_messages = warning
+CONF
+  fi
+  if ! as_server_user $PG_BIN/pg_ctl -D "$dir/data" status >/dev/null 2>&1; then
+    as_server_user $PG_BIN/pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+      || { cat "$dir/server.log"; return 1; }
+  fi
+  export PGHOST=$dir PGPORT=$port PGUSER=postgres
+}
+
+# Stop the cluster in $1 if it runs.
+cluster_stop() {
+  local dir=$1
+  [ -f "$dir/data/PG_VERSION" ] || return 0
+  as_server_user $PG_BIN/pg_ctl -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}

@@ -1,0 +1,188 @@
+/* token_ext--0.1.0.sql: install script of token_ext 0.1.0 */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION token_ext" to load this file. \quit
+
+-- Every object lives in schema jwt (the control file's schema).  Functions
+-- read only their arguments, the token_ext.* settings and, for claims
+-- checks, the transaction's start time; none is LEAKPROOF, because their
+-- errors depend on their input.
+
+-- ---------------------------------------------------------------------------
+-- signing
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION sign(claims jsonb, key bytea, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign(jsonb, bytea, text, jsonb) IS
+'compact JWS of the JWT claims, signed with key (a raw HMAC secret); alg defaults to the key''s, else HS256';
+
+CREATE FUNCTION sign(claims jsonb, key text, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign(jsonb, text, text, jsonb) IS
+'compact JWS of the JWT claims, signed with key (a JWK/JWKS as JSON text, or else a UTF-8 HMAC secret); alg defaults to the key''s, else HS256';
+
+CREATE FUNCTION sign(claims jsonb, key jsonb, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign(jsonb, jsonb, text, jsonb) IS
+'compact JWS of the JWT claims, signed with key (a JWK or JWKS); alg defaults to the key''s, else HS256';
+
+CREATE FUNCTION sign_raw(payload bytea, key bytea, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_raw'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_raw(bytea, bytea, text, jsonb) IS
+'compact JWS of arbitrary payload bytes (no JWT claims), signed with key (a raw HMAC secret)';
+
+CREATE FUNCTION sign_raw(payload bytea, key text, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_raw'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_raw(bytea, text, text, jsonb) IS
+'compact JWS of arbitrary payload bytes (no JWT claims), signed with key (a JWK/JWKS as JSON text, or else a UTF-8 HMAC secret)';
+
+CREATE FUNCTION sign_raw(payload bytea, key jsonb, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_raw'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_raw(bytea, jsonb, text, jsonb) IS
+'compact JWS of arbitrary payload bytes (no JWT claims), signed with key (a JWK or JWKS)';
+
+-- ---------------------------------------------------------------------------
+-- verification
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION verify(token text, key bytea, alg text DEFAULT NULL,
+                       audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                       leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                       at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify(text, bytea, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWT whose signature and claims verify with key (a raw HMAC secret); raises an error saying why otherwise';
+
+CREATE FUNCTION verify(token text, key text, alg text DEFAULT NULL,
+                       audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                       leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                       at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify(text, text, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWT whose signature and claims verify with key (a JWK/JWKS as JSON text, or else a UTF-8 HMAC secret); raises an error saying why otherwise';
+
+CREATE FUNCTION verify(token text, key jsonb, alg text DEFAULT NULL,
+                       audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                       leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                       at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify(text, jsonb, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWT whose signature and claims verify with key (a JWK or JWKS); raises an error saying why otherwise';
+
+CREATE FUNCTION try_verify(token text, key bytea, alg text DEFAULT NULL,
+                           audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                           leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                           at timestamptz DEFAULT NULL, typ text DEFAULT NULL,
+                           OUT header jsonb, OUT payload jsonb, OUT valid boolean, OUT error text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_try_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION try_verify(text, bytea, text, text, text, interval, text[], timestamptz, text) IS
+'like verify, but returns (header, payload, valid, error) instead of raising for a bad token; payload is NULL unless the signature verified';
+
+CREATE FUNCTION try_verify(token text, key text, alg text DEFAULT NULL,
+                           audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                           leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                           at timestamptz DEFAULT NULL, typ text DEFAULT NULL,
+                           OUT header jsonb, OUT payload jsonb, OUT valid boolean, OUT error text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_try_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION try_verify(text, text, text, text, text, interval, text[], timestamptz, text) IS
+'like verify, but returns (header, payload, valid, error) instead of raising for a bad token; payload is NULL unless the signature verified';
+
+CREATE FUNCTION try_verify(token text, key jsonb, alg text DEFAULT NULL,
+                           audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                           leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                           at timestamptz DEFAULT NULL, typ text DEFAULT NULL,
+                           OUT header jsonb, OUT payload jsonb, OUT valid boolean, OUT error text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_try_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION try_verify(text, jsonb, text, text, text, interval, text[], timestamptz, text) IS
+'like verify, but returns (header, payload, valid, error) instead of raising for a bad token; payload is NULL unless the signature verified';
+
+CREATE FUNCTION verify_raw(token text, key bytea, alg text DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_verify_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify_raw(text, bytea, text, text) IS
+'payload bytes of a JWS whose signature verifies with key (a raw HMAC secret); no claim checks';
+
+CREATE FUNCTION verify_raw(token text, key text, alg text DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_verify_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify_raw(text, text, text, text) IS
+'payload bytes of a JWS whose signature verifies with key (a JWK/JWKS as JSON text, or else a UTF-8 HMAC secret); no claim checks';
+
+CREATE FUNCTION verify_raw(token text, key jsonb, alg text DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_verify_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify_raw(text, jsonb, text, text) IS
+'payload bytes of a JWS whose signature verifies with key (a JWK or JWKS); no claim checks';
+
+-- ---------------------------------------------------------------------------
+-- inspection (no verification)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION decode(token text, OUT header jsonb, OUT payload jsonb, OUT signature bytea)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_decode'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION decode(text) IS
+'UNVERIFIED header, payload and signature of a JWS: nothing is checked, never trust the result';
+
+-- ---------------------------------------------------------------------------
+-- key cache
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clear_key_cache()
+RETURNS void
+AS 'MODULE_PATHNAME', 'jwt_clear_key_cache'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION clear_key_cache() IS
+'drop this session''s cached parsed keys (DISCARD ALL does too)';
+
+CREATE FUNCTION key_cache_stats(OUT entries bigint, OUT bytes bigint, OUT hits bigint, OUT misses bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_key_cache_stats'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION key_cache_stats() IS
+'size and hit counts of this session''s parsed-key cache';

@@ -1,0 +1,110 @@
+/*-------------------------------------------------------------------------
+ *
+ * alg.c
+ *		The table of JWS algorithms.
+ *
+ * src/core/alg.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "alg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const jose_alg_info alg_table[JOSE_ALG_COUNT] = {
+	[JOSE_ALG_HS256] = {JOSE_ALG_HS256, "HS256", JOSE_FAMILY_HMAC, "SHA256", 32, 0},
+	[JOSE_ALG_HS384] = {JOSE_ALG_HS384, "HS384", JOSE_FAMILY_HMAC, "SHA384", 48, 1},
+	[JOSE_ALG_HS512] = {JOSE_ALG_HS512, "HS512", JOSE_FAMILY_HMAC, "SHA512", 64, 2},
+	[JOSE_ALG_RS256] = {JOSE_ALG_RS256, "RS256", JOSE_FAMILY_RSA_PKCS1, "SHA256", 32, -1},
+	[JOSE_ALG_RS384] = {JOSE_ALG_RS384, "RS384", JOSE_FAMILY_RSA_PKCS1, "SHA384", 48, -1},
+	[JOSE_ALG_RS512] = {JOSE_ALG_RS512, "RS512", JOSE_FAMILY_RSA_PKCS1, "SHA512", 64, -1},
+	[JOSE_ALG_PS256] = {JOSE_ALG_PS256, "PS256", JOSE_FAMILY_RSA_PSS, "SHA256", 32, -1},
+	[JOSE_ALG_PS384] = {JOSE_ALG_PS384, "PS384", JOSE_FAMILY_RSA_PSS, "SHA384", 48, -1},
+	[JOSE_ALG_PS512] = {JOSE_ALG_PS512, "PS512", JOSE_FAMILY_RSA_PSS, "SHA512", 64, -1},
+	[JOSE_ALG_ES256] = {JOSE_ALG_ES256, "ES256", JOSE_FAMILY_ECDSA, "SHA256", 32, -1},
+	[JOSE_ALG_ES384] = {JOSE_ALG_ES384, "ES384", JOSE_FAMILY_ECDSA, "SHA384", 48, -1},
+	[JOSE_ALG_ES512] = {JOSE_ALG_ES512, "ES512", JOSE_FAMILY_ECDSA, "SHA512", 64, -1},
+	[JOSE_ALG_ES256K] = {JOSE_ALG_ES256K, "ES256K", JOSE_FAMILY_ECDSA, "SHA256", 32, -1},
+	[JOSE_ALG_EDDSA] = {JOSE_ALG_EDDSA, "EdDSA", JOSE_FAMILY_EDDSA, NULL, 0, -1},
+};
+
+/* The algorithm named exactly name, or JOSE_ALG_UNKNOWN. */
+jose_alg
+jose_alg_lookup(const char *name, size_t len)
+{
+	for (int a = 1; a < JOSE_ALG_COUNT; a++)
+	{
+		const char *n = alg_table[a].name;
+
+		if (strlen(n) == len && memcmp(n, name, len) == 0)
+			return (jose_alg) a;
+	}
+	return JOSE_ALG_UNKNOWN;
+}
+
+/* Facts about a known algorithm. */
+const jose_alg_info *
+jose_alg_get(jose_alg alg)
+{
+	if (alg <= JOSE_ALG_UNKNOWN || alg >= JOSE_ALG_COUNT)
+		return NULL;
+	return &alg_table[alg];
+}
+
+/* Names of the algorithms in set, comma-separated. */
+void
+jose_alg_set_describe(jose_alg_set set, char *out, size_t outlen)
+{
+	size_t		used = 0;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	for (int a = 1; a < JOSE_ALG_COUNT; a++)
+	{
+		int			n;
+
+		if (!(set & JOSE_ALG_BIT(a)))
+			continue;
+		n = snprintf(out + used, outlen - used, "%s%s", used ? ", " : "", alg_table[a].name);
+		if (n < 0 || (size_t) n >= outlen - used)
+			return;
+		used += (size_t) n;
+	}
+}
+
+/* Parse a comma-separated list of algorithm names into a set. */
+jose_status
+jose_alg_set_parse(const char *list, size_t len, jose_alg_set *set, jose_err *err)
+{
+	size_t		i = 0;
+
+	*set = 0;
+	while (i <= len)
+	{
+		size_t		start,
+					end;
+		jose_alg	a;
+
+		while (i < len && list[i] == ' ')
+			i++;
+		start = i;
+		while (i < len && list[i] != ',')
+			i++;
+		end = i;
+		while (end > start && list[end - 1] == ' ')
+			end--;
+		if (end - start == 4 && memcmp(list + start, "none", 4) == 0)
+			return jose_fail(err, JOSE_E_ALG_NONE,
+							 "Unsecured JWS (\"none\") is never accepted.");
+		a = jose_alg_lookup(list + start, end - start);
+		if (a == JOSE_ALG_UNKNOWN)
+			return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
+							 "\"%.*s\" is not a JWS algorithm token_ext supports.",
+							 (int) ((end - start) > 32 ? 32 : (end - start)), list + start);
+		*set |= JOSE_ALG_BIT(a);
+		i++;					/* skip the comma (or step past the end) */
+	}
+	return JOSE_OK;
+}

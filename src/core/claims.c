@@ -1,0 +1,212 @@
+/*-------------------------------------------------------------------------
+ *
+ * claims.c
+ *		Validation of registered JWT claims.
+ *
+ * A time claim that is present but not a number is an error, never "absent":
+ * treating "exp": "9999999999" as missing would let a string disable
+ * expiry.  Numbers may be fractional (RFC 7519 NumericDate); values that do
+ * not fit a double (1e400) are refused rather than read as infinity.
+ *
+ * src/core/claims.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "claims.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* Read a NumericDate claim; JOSE_OK with *present false when absent. */
+static jose_status
+read_time_claim(const jose_json *c, const char *name, double *value,
+				bool *present, jose_err *err)
+{
+	uint32_t	v = jose_json_member(c, 0, name);
+
+	*present = false;
+	if (v == JOSE_JSON_NONE)
+		return JOSE_OK;
+	if (c->nodes[v].type != JOSE_JSON_NUMBER)
+		return jose_fail(err, JOSE_E_CLAIM, "The \"%s\" claim must be a number.", name);
+	*value = strtod(jose_json_text(c, v), NULL);
+	if (!isfinite(*value))
+		return jose_fail(err, JOSE_E_CLAIM, "The \"%s\" claim is out of range.", name);
+	*present = true;
+	return JOSE_OK;
+}
+
+/* Format a NumericDate as "YYYY-MM-DD HH:MM:SS UTC" (or a number if far out). */
+static void
+format_time(double t, char *out, size_t outlen)
+{
+	struct tm	tm;
+	time_t		secs;
+
+	if (t < -62135596800.0 || t > 253402300799.0)
+	{
+		snprintf(out, outlen, "%.0f", t);
+		return;
+	}
+	secs = (time_t) floor(t);
+	if (gmtime_r(&secs, &tm) == NULL ||
+		strftime(out, outlen, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, outlen, "%.0f", t);
+}
+
+/* Check that aud (string or array of strings) names the expected audience. */
+static jose_status
+check_audience(const jose_json *c, const jose_claims_opts *o, jose_err *err)
+{
+	uint32_t	v = jose_json_member(c, 0, "aud");
+	bool		found = false;
+
+	if (v != JOSE_JSON_NONE)
+	{
+		const jose_jnode *n = &c->nodes[v];
+
+		if (n->type == JOSE_JSON_STRING)
+			found = o->audience != NULL &&
+				jose_json_string_eq(c, v, o->audience, o->audience_len);
+		else if (n->type == JOSE_JSON_ARRAY)
+		{
+			uint32_t	e = v + 1;
+
+			for (uint32_t k = 0; k < n->count; k++, e = c->nodes[e].next)
+			{
+				if (c->nodes[e].type != JOSE_JSON_STRING)
+					return jose_fail(err, JOSE_E_CLAIM,
+									 "The \"aud\" claim must be a string or an array of strings.");
+				if (o->audience != NULL &&
+					jose_json_string_eq(c, e, o->audience, o->audience_len))
+					found = true;
+			}
+		}
+		else
+			return jose_fail(err, JOSE_E_CLAIM,
+							 "The \"aud\" claim must be a string or an array of strings.");
+	}
+	if (o->audience == NULL || found)
+		return JOSE_OK;
+	if (v == JOSE_JSON_NONE)
+		return jose_fail(err, JOSE_E_AUDIENCE,
+						 "The token has no \"aud\" claim and an audience is expected.");
+	return jose_fail(err, JOSE_E_AUDIENCE,
+					 "The token's \"aud\" claim does not include the expected audience.");
+}
+
+/* Check exp, nbf, iat, iss, aud and the required claims. */
+jose_status
+jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
+{
+	double		t = 0;
+	bool		present;
+	char		when[64];
+	uint32_t	v;
+	jose_status st;
+
+	st = read_time_claim(c, "exp", &t, &present, err);
+	if (st != JOSE_OK)
+		return st;
+	/* RFC 7519 4.1.4: the token must not be accepted on or after exp */
+	if (present && o->now >= t + o->leeway)
+	{
+		format_time(t, when, sizeof(when));
+		return jose_fail(err, JOSE_E_EXPIRED, "The token expired at %s.", when);
+	}
+
+	st = read_time_claim(c, "nbf", &t, &present, err);
+	if (st != JOSE_OK)
+		return st;
+	if (present && o->now + o->leeway < t)
+	{
+		format_time(t, when, sizeof(when));
+		return jose_fail(err, JOSE_E_NOT_YET_VALID, "The token is valid from %s.", when);
+	}
+
+	st = read_time_claim(c, "iat", &t, &present, err);
+	if (st != JOSE_OK)
+		return st;
+	if (present && o->now + o->leeway < t)
+	{
+		format_time(t, when, sizeof(when));
+		return jose_fail(err, JOSE_E_ISSUED_IN_FUTURE,
+						 "The token says it was issued at %s, after the check time.", when);
+	}
+
+	v = jose_json_member(c, 0, "iss");
+	if (v != JOSE_JSON_NONE && c->nodes[v].type != JOSE_JSON_STRING)
+		return jose_fail(err, JOSE_E_CLAIM, "The \"iss\" claim must be a string.");
+	if (o->issuer != NULL)
+	{
+		if (v == JOSE_JSON_NONE)
+			return jose_fail(err, JOSE_E_ISSUER,
+							 "The token has no \"iss\" claim and an issuer is expected.");
+		if (!jose_json_string_eq(c, v, o->issuer, o->issuer_len))
+			return jose_fail(err, JOSE_E_ISSUER,
+							 "The token's \"iss\" claim is not the expected issuer.");
+	}
+
+	v = jose_json_member(c, 0, "sub");
+	if (v != JOSE_JSON_NONE && c->nodes[v].type != JOSE_JSON_STRING)
+		return jose_fail(err, JOSE_E_CLAIM, "The \"sub\" claim must be a string.");
+	v = jose_json_member(c, 0, "jti");
+	if (v != JOSE_JSON_NONE && c->nodes[v].type != JOSE_JSON_STRING)
+		return jose_fail(err, JOSE_E_CLAIM, "The \"jti\" claim must be a string.");
+
+	st = check_audience(c, o, err);
+	if (st != JOSE_OK)
+		return st;
+
+	for (size_t i = 0; i < o->n_required; i++)
+	{
+		uint32_t	k = 1;
+		bool		found = false;
+
+		for (uint32_t m = 0; m < c->nodes[0].count && !found; m++, k = c->nodes[k + 1].next)
+			found = jose_json_string_eq(c, k, o->required[i], o->required_len[i]);
+		if (!found)
+		{
+			if (o->required_len[i] <= 64)
+				return jose_fail(err, JOSE_E_MISSING_CLAIM,
+								 "The claim \"%.*s\" is required.",
+								 (int) o->required_len[i], o->required[i]);
+			return jose_fail(err, JOSE_E_MISSING_CLAIM, "A required claim is absent.");
+		}
+	}
+	return JOSE_OK;
+}
+
+/* Drop an "application/" prefix, case-insensitively. */
+static void
+strip_application(const char **s, size_t *len)
+{
+	if (*len > 12 && strncasecmp(*s, "application/", 12) == 0)
+	{
+		*s += 12;
+		*len -= 12;
+	}
+}
+
+/* Check a header "typ" against the expected media type. */
+jose_status
+jose_check_typ(const jose_json *header, uint32_t typ_node,
+			   const char *expected, size_t expected_len, jose_err *err)
+{
+	const char *got;
+	size_t		got_len;
+
+	if (typ_node == JOSE_JSON_NONE)
+		return jose_fail(err, JOSE_E_TYPE, "The token has no \"typ\" header and a type is expected.");
+	got = jose_json_text(header, typ_node);
+	got_len = header->nodes[typ_node].len;
+	strip_application(&got, &got_len);
+	strip_application(&expected, &expected_len);
+	if (got_len != expected_len || strncasecmp(got, expected, got_len) != 0)
+		return jose_fail(err, JOSE_E_TYPE, "The token's \"typ\" header is not the expected type.");
+	return JOSE_OK;
+}

@@ -1,0 +1,47 @@
+/*-------------------------------------------------------------------------
+ *
+ * claims.h
+ *		Validation of registered JWT claims (RFC 7519 section 4.1).
+ *
+ * src/core/claims.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef JOSE_CLAIMS_H
+#define JOSE_CLAIMS_H
+
+#include <stddef.h>
+
+#include "json.h"
+#include "status.h"
+
+typedef struct jose_claims_opts
+{
+	double		now;			/* the check time, seconds since 1970 UTC */
+	double		leeway;			/* seconds of clock skew tolerated, >= 0 */
+	const char *audience;		/* expected audience, NULL to skip */
+	size_t		audience_len;
+	const char *issuer;			/* expected issuer, NULL to skip */
+	size_t		issuer_len;
+	const char *const *required;	/* names that must be present */
+	const size_t *required_len;
+	size_t		n_required;
+} jose_claims_opts;
+
+/*
+ * Check exp, nbf and iat (when present: a present one must be a number),
+ * iss and aud (types always; values when expected), and required names.
+ */
+extern jose_status jose_claims_check(const jose_json *claims,
+									 const jose_claims_opts *opts, jose_err *err);
+
+/*
+ * Check a header "typ" (node typ_node of header, or NONE) against the
+ * expected media type, case-insensitively and ignoring an "application/"
+ * prefix on either side (RFC 7515 4.1.9).
+ */
+extern jose_status jose_check_typ(const jose_json *header, uint32_t typ_node,
+								  const char *expected, size_t expected_len,
+								  jose_err *err);
+
+#endif							/* JOSE_CLAIMS_H */

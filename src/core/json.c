@@ -1,0 +1,779 @@
+/*-------------------------------------------------------------------------
+ *
+ * json.c
+ *		Strict, bounded JSON reader and compact writer.
+ *
+ * A JWS protects bytes, but applications act on the values those bytes
+ * parse to.  Parser differentials (duplicate names resolved first-wins by
+ * one parser and last-wins by another, NUL truncation, lenient syntax) let
+ * a token mean different things to the verifier and to its user, so this
+ * reader refuses everything RFC 8259 does not define, and every duplicate.
+ *
+ * src/core/json.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+typedef struct parser
+{
+	const unsigned char *src;
+	size_t		len;
+	size_t		pos;
+	uint32_t	depth;
+	jose_json  *doc;
+	const jose_json_limits *limits;
+	const char *what;
+	jose_err   *err;
+} parser;
+
+static jose_status parse_value(parser *p);
+
+/* Prepare an empty document. */
+void
+jose_json_init(jose_json *doc)
+{
+	memset(doc, 0, sizeof(*doc));
+}
+
+/* Release a document's storage. */
+void
+jose_json_free(jose_json *doc)
+{
+	free(doc->nodes);
+	/* key documents hold secrets in their text: wipe it */
+	if (doc->text != NULL)
+		OPENSSL_cleanse(doc->text, doc->text_cap);
+	free(doc->text);
+	memset(doc, 0, sizeof(*doc));
+}
+
+/* Fail with a syntax error at the current position. */
+static jose_status
+syntax_error(parser *p, const char *problem)
+{
+	return jose_fail(p->err, JOSE_E_JSON, "The %s is not valid JSON: %s at byte %zu.",
+					 p->what, problem, p->pos);
+}
+
+/* Skip the four JSON whitespace characters. */
+static inline void
+skip_ws(parser *p)
+{
+	while (p->pos < p->len)
+	{
+		unsigned char c = p->src[p->pos];
+
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+		p->pos++;
+	}
+}
+
+/* Append a node of the given type; returns its index or JOSE_JSON_NONE. */
+static uint32_t
+new_node(parser *p, jose_jtype type)
+{
+	jose_json  *doc = p->doc;
+	jose_jnode *n;
+
+	if (doc->n_nodes >= p->limits->max_nodes)
+	{
+		jose_fail(p->err, JOSE_E_LIMIT,
+				  "The %s has more than %u JSON values.", p->what, p->limits->max_nodes);
+		return JOSE_JSON_NONE;
+	}
+	if (doc->n_nodes == doc->cap_nodes)
+	{
+		uint32_t	cap = doc->cap_nodes ? doc->cap_nodes * 2 : 64;
+		jose_jnode *nodes;
+
+		if (cap > p->limits->max_nodes)
+			cap = p->limits->max_nodes;
+		nodes = realloc(doc->nodes, (size_t) cap * sizeof(jose_jnode));
+		if (nodes == NULL)
+		{
+			jose_fail(p->err, JOSE_E_NOMEM, "Could not allocate JSON nodes.");
+			return JOSE_JSON_NONE;
+		}
+		doc->nodes = nodes;
+		doc->cap_nodes = cap;
+	}
+	n = &doc->nodes[doc->n_nodes];
+	n->type = (uint8_t) type;
+	n->count = 0;
+	n->off = 0;
+	n->len = 0;
+	n->next = doc->n_nodes + 1;
+	return doc->n_nodes++;
+}
+
+/* Append one byte to the document text (capacity reserved up front). */
+static inline void
+text_put(jose_json *doc, unsigned char c)
+{
+	doc->text[doc->text_len++] = (char) c;
+}
+
+/* Append a code point as UTF-8 to the document text. */
+static void
+text_put_utf8(jose_json *doc, uint32_t cp)
+{
+	if (cp < 0x80)
+		text_put(doc, (unsigned char) cp);
+	else if (cp < 0x800)
+	{
+		text_put(doc, (unsigned char) (0xC0 | (cp >> 6)));
+		text_put(doc, (unsigned char) (0x80 | (cp & 0x3F)));
+	}
+	else if (cp < 0x10000)
+	{
+		text_put(doc, (unsigned char) (0xE0 | (cp >> 12)));
+		text_put(doc, (unsigned char) (0x80 | ((cp >> 6) & 0x3F)));
+		text_put(doc, (unsigned char) (0x80 | (cp & 0x3F)));
+	}
+	else
+	{
+		text_put(doc, (unsigned char) (0xF0 | (cp >> 18)));
+		text_put(doc, (unsigned char) (0x80 | ((cp >> 12) & 0x3F)));
+		text_put(doc, (unsigned char) (0x80 | ((cp >> 6) & 0x3F)));
+		text_put(doc, (unsigned char) (0x80 | (cp & 0x3F)));
+	}
+}
+
+/* Length of the valid UTF-8 sequence at s (max n bytes), or 0 if invalid. */
+static size_t
+utf8_sequence_length(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF)
+	{
+		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && s[1] < 0xA0)
+			return 0;			/* overlong */
+		if (c == 0xED && s[1] >= 0xA0)
+			return 0;			/* encoded surrogate */
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4)
+	{
+		if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+			(s[3] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xF0 && s[1] < 0x90)
+			return 0;			/* overlong */
+		if (c == 0xF4 && s[1] >= 0x90)
+			return 0;			/* above U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+/* Read four hex digits at the current position. */
+static bool
+read_hex4(parser *p, uint32_t *out)
+{
+	uint32_t	v = 0;
+
+	if (p->len - p->pos < 4)
+		return false;
+	for (int i = 0; i < 4; i++)
+	{
+		unsigned char c = p->src[p->pos + i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (uint32_t) (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (uint32_t) (c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (uint32_t) (c - 'A' + 10);
+		else
+			return false;
+	}
+	p->pos += 4;
+	*out = v;
+	return true;
+}
+
+/* Parse a string (at its opening quote) into a new string node. */
+static jose_status
+parse_string(parser *p, uint32_t *index)
+{
+	jose_json  *doc = p->doc;
+	uint32_t	i = new_node(p, JOSE_JSON_STRING);
+	size_t		start;
+
+	if (i == JOSE_JSON_NONE)
+		return p->err->status;
+	p->pos++;					/* opening quote */
+	start = doc->text_len;
+	doc->nodes[i].off = (uint32_t) start;
+
+	for (;;)
+	{
+		unsigned char c;
+
+		if (p->pos >= p->len)
+			return syntax_error(p, "unterminated string");
+		c = p->src[p->pos];
+		if (c == '"')
+		{
+			p->pos++;
+			break;
+		}
+		if (c < 0x20)
+			return syntax_error(p, "control character in string");
+		if (c == '\\')
+		{
+			uint32_t	cp;
+
+			if (p->pos + 1 >= p->len)
+				return syntax_error(p, "unterminated string");
+			c = p->src[p->pos + 1];
+			p->pos += 2;
+			switch (c)
+			{
+				case '"':
+				case '\\':
+				case '/':
+					text_put(doc, c);
+					continue;
+				case 'b':
+					text_put(doc, '\b');
+					continue;
+				case 'f':
+					text_put(doc, '\f');
+					continue;
+				case 'n':
+					text_put(doc, '\n');
+					continue;
+				case 'r':
+					text_put(doc, '\r');
+					continue;
+				case 't':
+					text_put(doc, '\t');
+					continue;
+				case 'u':
+					break;
+				default:
+					p->pos -= 2;
+					return syntax_error(p, "invalid escape");
+			}
+			if (!read_hex4(p, &cp))
+				return syntax_error(p, "invalid \\u escape");
+			if (cp == 0)
+				return syntax_error(p, "\\u0000 is not allowed");
+			if (cp >= 0xDC00 && cp <= 0xDFFF)
+				return syntax_error(p, "lone low surrogate");
+			if (cp >= 0xD800 && cp <= 0xDBFF)
+			{
+				uint32_t	lo;
+
+				if (p->len - p->pos < 6 || p->src[p->pos] != '\\' ||
+					p->src[p->pos + 1] != 'u')
+					return syntax_error(p, "lone high surrogate");
+				p->pos += 2;
+				if (!read_hex4(p, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+					return syntax_error(p, "lone high surrogate");
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			}
+			text_put_utf8(doc, cp);
+			continue;
+		}
+		if (c < 0x80)
+		{
+			text_put(doc, c);
+			p->pos++;
+		}
+		else
+		{
+			size_t		n = utf8_sequence_length(p->src + p->pos, p->len - p->pos);
+
+			if (n == 0)
+				return syntax_error(p, "invalid UTF-8");
+			memcpy(doc->text + doc->text_len, p->src + p->pos, n);
+			doc->text_len += n;
+			p->pos += n;
+		}
+	}
+	doc->nodes[i].len = (uint32_t) (doc->text_len - start);
+	text_put(doc, '\0');
+	*index = i;
+	return JOSE_OK;
+}
+
+/* Parse a number per the RFC 8259 grammar into a new number node. */
+static jose_status
+parse_number(parser *p)
+{
+	jose_json  *doc = p->doc;
+	size_t		start = p->pos;
+	uint32_t	i;
+
+	if (p->pos < p->len && p->src[p->pos] == '-')
+		p->pos++;
+	if (p->pos >= p->len)
+		return syntax_error(p, "truncated number");
+	if (p->src[p->pos] == '0')
+		p->pos++;
+	else if (p->src[p->pos] >= '1' && p->src[p->pos] <= '9')
+		while (p->pos < p->len && p->src[p->pos] >= '0' && p->src[p->pos] <= '9')
+			p->pos++;
+	else
+		return syntax_error(p, "invalid number");
+	if (p->pos < p->len && p->src[p->pos] == '.')
+	{
+		p->pos++;
+		if (p->pos >= p->len || p->src[p->pos] < '0' || p->src[p->pos] > '9')
+			return syntax_error(p, "invalid number");
+		while (p->pos < p->len && p->src[p->pos] >= '0' && p->src[p->pos] <= '9')
+			p->pos++;
+	}
+	if (p->pos < p->len && (p->src[p->pos] == 'e' || p->src[p->pos] == 'E'))
+	{
+		p->pos++;
+		if (p->pos < p->len && (p->src[p->pos] == '+' || p->src[p->pos] == '-'))
+			p->pos++;
+		if (p->pos >= p->len || p->src[p->pos] < '0' || p->src[p->pos] > '9')
+			return syntax_error(p, "invalid number");
+		while (p->pos < p->len && p->src[p->pos] >= '0' && p->src[p->pos] <= '9')
+			p->pos++;
+	}
+	i = new_node(p, JOSE_JSON_NUMBER);
+	if (i == JOSE_JSON_NONE)
+		return p->err->status;
+	doc->nodes[i].off = (uint32_t) doc->text_len;
+	doc->nodes[i].len = (uint32_t) (p->pos - start);
+	memcpy(doc->text + doc->text_len, p->src + start, p->pos - start);
+	doc->text_len += p->pos - start;
+	text_put(doc, '\0');
+	return JOSE_OK;
+}
+
+/* Parse a literal (true, false, null). */
+static jose_status
+parse_literal(parser *p, const char *word, jose_jtype type)
+{
+	size_t		n = strlen(word);
+
+	if (p->len - p->pos < n || memcmp(p->src + p->pos, word, n) != 0)
+		return syntax_error(p, "unexpected character");
+	p->pos += n;
+	return new_node(p, type) == JOSE_JSON_NONE ? p->err->status : JOSE_OK;
+}
+
+/* A member name, for sorting. */
+typedef struct name_ref
+{
+	const char *text;
+	uint32_t	len;
+} name_ref;
+
+/* Order two member names by length, then bytes. */
+static int
+compare_names(const void *a, const void *b)
+{
+	const name_ref *x = a;
+	const name_ref *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->text, y->text, x->len);
+}
+
+/*
+ * Refuse an object whose member names repeat.  Names are compared decoded,
+ * so "alg" and "\u0061lg" are the same name.
+ */
+static jose_status
+check_duplicate_names(parser *p, uint32_t obj)
+{
+	jose_json  *doc = p->doc;
+	uint32_t	count = doc->nodes[obj].count;
+	name_ref   *names;
+	uint32_t	k;
+	uint32_t	i;
+
+	if (count < 2)
+		return JOSE_OK;
+
+	if (count <= 16)
+	{
+		uint32_t	idx[16];
+
+		for (k = 0, i = obj + 1; k < count; k++)
+		{
+			idx[k] = i;
+			i = doc->nodes[i + 1].next;
+		}
+		for (uint32_t a = 0; a < count; a++)
+			for (uint32_t b = a + 1; b < count; b++)
+			{
+				const jose_jnode *x = &doc->nodes[idx[a]];
+				const jose_jnode *y = &doc->nodes[idx[b]];
+
+				if (x->len == y->len &&
+					memcmp(doc->text + x->off, doc->text + y->off, x->len) == 0)
+					return jose_fail(p->err, JOSE_E_JSON,
+									 "The %s is not valid JSON: duplicate member name.",
+									 p->what);
+			}
+		return JOSE_OK;
+	}
+
+	/* large objects: sort the names, then compare neighbours */
+	names = malloc(sizeof(*names) * count);
+	if (names == NULL)
+		return jose_fail(p->err, JOSE_E_NOMEM, "Could not allocate JSON names.");
+	for (k = 0, i = obj + 1; k < count; k++)
+	{
+		names[k].text = doc->text + doc->nodes[i].off;
+		names[k].len = doc->nodes[i].len;
+		i = doc->nodes[i + 1].next;
+	}
+	qsort(names, count, sizeof(*names), compare_names);
+	for (k = 1; k < count; k++)
+	{
+		if (compare_names(&names[k - 1], &names[k]) == 0)
+		{
+			free(names);
+			return jose_fail(p->err, JOSE_E_JSON,
+							 "The %s is not valid JSON: duplicate member name.",
+							 p->what);
+		}
+	}
+	free(names);
+	return JOSE_OK;
+}
+
+/* Parse an object (at its opening brace). */
+static jose_status
+parse_object(parser *p)
+{
+	jose_json  *doc = p->doc;
+	uint32_t	obj = new_node(p, JOSE_JSON_OBJECT);
+	uint32_t	count = 0;
+	jose_status st;
+
+	if (obj == JOSE_JSON_NONE)
+		return p->err->status;
+	p->pos++;
+	skip_ws(p);
+	if (p->pos < p->len && p->src[p->pos] == '}')
+		p->pos++;
+	else
+	{
+		for (;;)
+		{
+			uint32_t	name;
+
+			skip_ws(p);
+			if (p->pos >= p->len || p->src[p->pos] != '"')
+				return syntax_error(p, "expected a member name");
+			if ((st = parse_string(p, &name)) != JOSE_OK)
+				return st;
+			skip_ws(p);
+			if (p->pos >= p->len || p->src[p->pos] != ':')
+				return syntax_error(p, "expected ':'");
+			p->pos++;
+			if ((st = parse_value(p)) != JOSE_OK)
+				return st;
+			count++;
+			skip_ws(p);
+			if (p->pos < p->len && p->src[p->pos] == ',')
+			{
+				p->pos++;
+				continue;
+			}
+			if (p->pos < p->len && p->src[p->pos] == '}')
+			{
+				p->pos++;
+				break;
+			}
+			return syntax_error(p, "expected ',' or '}'");
+		}
+	}
+	doc->nodes[obj].count = count;
+	doc->nodes[obj].next = doc->n_nodes;
+	return check_duplicate_names(p, obj);
+}
+
+/* Parse an array (at its opening bracket). */
+static jose_status
+parse_array(parser *p)
+{
+	jose_json  *doc = p->doc;
+	uint32_t	arr = new_node(p, JOSE_JSON_ARRAY);
+	uint32_t	count = 0;
+	jose_status st;
+
+	if (arr == JOSE_JSON_NONE)
+		return p->err->status;
+	p->pos++;
+	skip_ws(p);
+	if (p->pos < p->len && p->src[p->pos] == ']')
+		p->pos++;
+	else
+	{
+		for (;;)
+		{
+			if ((st = parse_value(p)) != JOSE_OK)
+				return st;
+			count++;
+			skip_ws(p);
+			if (p->pos < p->len && p->src[p->pos] == ',')
+			{
+				p->pos++;
+				continue;
+			}
+			if (p->pos < p->len && p->src[p->pos] == ']')
+			{
+				p->pos++;
+				break;
+			}
+			return syntax_error(p, "expected ',' or ']'");
+		}
+	}
+	doc->nodes[arr].count = count;
+	doc->nodes[arr].next = doc->n_nodes;
+	return JOSE_OK;
+}
+
+/* Parse any value at the current position (after optional whitespace). */
+static jose_status
+parse_value(parser *p)
+{
+	jose_status st;
+	uint32_t	unused;
+
+	skip_ws(p);
+	if (p->pos >= p->len)
+		return syntax_error(p, "unexpected end of input");
+	switch (p->src[p->pos])
+	{
+		case '{':
+		case '[':
+			if (++p->depth > p->limits->max_depth)
+				return jose_fail(p->err, JOSE_E_LIMIT,
+								 "The %s nests JSON deeper than %u levels.",
+								 p->what, p->limits->max_depth);
+			st = p->src[p->pos] == '{' ? parse_object(p) : parse_array(p);
+			p->depth--;
+			return st;
+		case '"':
+			return parse_string(p, &unused);
+		case 't':
+			return parse_literal(p, "true", JOSE_JSON_TRUE);
+		case 'f':
+			return parse_literal(p, "false", JOSE_JSON_FALSE);
+		case 'n':
+			return parse_literal(p, "null", JOSE_JSON_NULL);
+		default:
+			if (p->src[p->pos] == '-' || (p->src[p->pos] >= '0' && p->src[p->pos] <= '9'))
+				return parse_number(p);
+			return syntax_error(p, "unexpected character");
+	}
+}
+
+/* Parse src into doc, replacing what it held. */
+jose_status
+jose_json_parse(jose_json *doc, const char *src, size_t len,
+				const jose_json_limits *limits, const char *what, jose_err *err)
+{
+	parser		p;
+	jose_status st;
+	size_t		need;
+
+	doc->n_nodes = 0;
+	doc->text_len = 0;
+
+	/*
+	 * Decoded strings never grow, and each string or number adds one
+	 * terminator, so twice the input plus one bounds the text; reserving it
+	 * now keeps the hot loop free of capacity checks.
+	 */
+	need = 2 * len + 1;
+	if (need > doc->text_cap)
+	{
+		char	   *text = malloc(need);
+
+		if (text == NULL)
+			return jose_fail(err, JOSE_E_NOMEM, "Could not allocate JSON text.");
+		if (doc->text != NULL)
+			OPENSSL_cleanse(doc->text, doc->text_cap);
+		free(doc->text);
+		doc->text = text;
+		doc->text_cap = need;
+	}
+
+	p.src = (const unsigned char *) src;
+	p.len = len;
+	p.pos = 0;
+	p.depth = 0;
+	p.doc = doc;
+	p.limits = limits;
+	p.what = what;
+	p.err = err;
+
+	if ((st = parse_value(&p)) != JOSE_OK)
+	{
+		doc->n_nodes = 0;
+		return st;
+	}
+	skip_ws(&p);
+	if (p.pos != len)
+	{
+		doc->n_nodes = 0;
+		return syntax_error(&p, "trailing characters after the value");
+	}
+	return JOSE_OK;
+}
+
+/* The value of member `name` of object node obj, or JOSE_JSON_NONE. */
+uint32_t
+jose_json_member(const jose_json *doc, uint32_t obj, const char *name)
+{
+	size_t		n = strlen(name);
+	uint32_t	i = obj + 1;
+
+	if (obj >= doc->n_nodes || doc->nodes[obj].type != JOSE_JSON_OBJECT)
+		return JOSE_JSON_NONE;
+	for (uint32_t k = 0; k < doc->nodes[obj].count; k++)
+	{
+		if (doc->nodes[i].len == n && memcmp(doc->text + doc->nodes[i].off, name, n) == 0)
+			return i + 1;
+		i = doc->nodes[i + 1].next;
+	}
+	return JOSE_JSON_NONE;
+}
+
+/* True if node i is a string equal to s (exact bytes). */
+bool
+jose_json_string_eq(const jose_json *doc, uint32_t i, const char *s, size_t len)
+{
+	return i < doc->n_nodes && doc->nodes[i].type == JOSE_JSON_STRING &&
+		doc->nodes[i].len == len && memcmp(doc->text + doc->nodes[i].off, s, len) == 0;
+}
+
+/* Append JSON string syntax for s to out. */
+void
+jose_json_write_string(jose_buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		run = 0;
+
+	jose_buf_putc(out, '"');
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		const char *esc = NULL;
+		char		ubuf[7];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jose_buf_append(out, s + run, i - run);
+		run = i + 1;
+		switch (c)
+		{
+			case '"':
+				esc = "\\\"";
+				break;
+			case '\\':
+				esc = "\\\\";
+				break;
+			case '\b':
+				esc = "\\b";
+				break;
+			case '\f':
+				esc = "\\f";
+				break;
+			case '\n':
+				esc = "\\n";
+				break;
+			case '\r':
+				esc = "\\r";
+				break;
+			case '\t':
+				esc = "\\t";
+				break;
+			default:
+				ubuf[0] = '\\';
+				ubuf[1] = 'u';
+				ubuf[2] = '0';
+				ubuf[3] = '0';
+				ubuf[4] = hex[c >> 4];
+				ubuf[5] = hex[c & 15];
+				ubuf[6] = '\0';
+				esc = ubuf;
+				break;
+		}
+		jose_buf_puts(out, esc);
+	}
+	jose_buf_append(out, s + run, len - run);
+	jose_buf_putc(out, '"');
+}
+
+/* Append node i and its subtree to out as compact JSON. */
+void
+jose_json_write_node(jose_buf *out, const jose_json *doc, uint32_t i)
+{
+	const jose_jnode *n = &doc->nodes[i];
+	uint32_t	c;
+
+	switch ((jose_jtype) n->type)
+	{
+		case JOSE_JSON_NULL:
+			jose_buf_puts(out, "null");
+			break;
+		case JOSE_JSON_FALSE:
+			jose_buf_puts(out, "false");
+			break;
+		case JOSE_JSON_TRUE:
+			jose_buf_puts(out, "true");
+			break;
+		case JOSE_JSON_NUMBER:
+			jose_buf_append(out, doc->text + n->off, n->len);
+			break;
+		case JOSE_JSON_STRING:
+			jose_json_write_string(out, doc->text + n->off, n->len);
+			break;
+		case JOSE_JSON_ARRAY:
+			jose_buf_putc(out, '[');
+			c = i + 1;
+			for (uint32_t k = 0; k < n->count; k++)
+			{
+				if (k > 0)
+					jose_buf_putc(out, ',');
+				jose_json_write_node(out, doc, c);
+				c = doc->nodes[c].next;
+			}
+			jose_buf_putc(out, ']');
+			break;
+		case JOSE_JSON_OBJECT:
+			jose_buf_putc(out, '{');
+			c = i + 1;
+			for (uint32_t k = 0; k < n->count; k++)
+			{
+				if (k > 0)
+					jose_buf_putc(out, ',');
+				jose_json_write_node(out, doc, c);
+				jose_buf_putc(out, ':');
+				jose_json_write_node(out, doc, c + 1);
+				c = doc->nodes[c + 1].next;
+			}
+			jose_buf_putc(out, '}');
+			break;
+	}
+}

@@ -1,0 +1,107 @@
+/*-------------------------------------------------------------------------
+ *
+ * json.h
+ *		A strict, bounded JSON reader that builds a flat tree of nodes.
+ *
+ * Strict means RFC 8259 and nothing more, plus the JOSE safety rules:
+ * duplicate member names, "\u0000", lone surrogates, invalid UTF-8 and a
+ * byte-order mark are refused, so that the bytes we verify and the values
+ * the database stores can never disagree.  Bounded means a maximum nesting
+ * depth and node count, checked while parsing.
+ *
+ * The tree is an array of nodes in document order.  A container's children
+ * follow it; node.next is the index just past a node's subtree, so siblings
+ * are reached by jumping.  An object's children alternate name, value.
+ * Strings are stored decoded (UTF-8, NUL-terminated, no embedded NUL);
+ * numbers keep their source text.
+ *
+ * src/core/json.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef JOSE_JSON_H
+#define JOSE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "status.h"
+
+typedef enum jose_jtype
+{
+	JOSE_JSON_NULL,
+	JOSE_JSON_FALSE,
+	JOSE_JSON_TRUE,
+	JOSE_JSON_NUMBER,
+	JOSE_JSON_STRING,
+	JOSE_JSON_ARRAY,
+	JOSE_JSON_OBJECT
+} jose_jtype;
+
+typedef struct jose_jnode
+{
+	uint8_t		type;			/* a jose_jtype */
+	uint32_t	count;			/* array elements, or object members */
+	uint32_t	next;			/* index just past this node's subtree */
+	uint32_t	off;			/* string or number: offset in text */
+	uint32_t	len;			/* string or number: length in bytes */
+} jose_jnode;
+
+/* Limits a parse enforces. */
+typedef struct jose_json_limits
+{
+	uint32_t	max_depth;		/* containers nested deeper are refused */
+	uint32_t	max_nodes;		/* documents with more values are refused */
+} jose_json_limits;
+
+/* A parsed document; its storage is reused by the next parse. */
+typedef struct jose_json
+{
+	jose_jnode *nodes;
+	uint32_t	n_nodes;
+	uint32_t	cap_nodes;
+	char	   *text;			/* decoded strings and number texts */
+	size_t		text_len;
+	size_t		text_cap;
+} jose_json;
+
+/* Index meaning "no such node". */
+#define JOSE_JSON_NONE UINT32_MAX
+
+/* Prepare an empty document. */
+extern void jose_json_init(jose_json *doc);
+
+/* Release a document's storage. */
+extern void jose_json_free(jose_json *doc);
+
+/*
+ * Parse src (len bytes) into doc, replacing what it held.  `what` names the
+ * input in error details ("header", "payload").  JOSE_E_JSON for bad syntax,
+ * JOSE_E_LIMIT for depth or node count over the limits.
+ */
+extern jose_status jose_json_parse(jose_json *doc, const char *src, size_t len,
+								   const jose_json_limits *limits,
+								   const char *what, jose_err *err);
+
+/* The value of member `name` of object node obj, or JOSE_JSON_NONE. */
+extern uint32_t jose_json_member(const jose_json *doc, uint32_t obj, const char *name);
+
+/* The text of a string or number node. */
+static inline const char *
+jose_json_text(const jose_json *doc, uint32_t i)
+{
+	return doc->text + doc->nodes[i].off;
+}
+
+/* True if node i is a string equal to s (exact bytes). */
+extern bool jose_json_string_eq(const jose_json *doc, uint32_t i, const char *s, size_t len);
+
+/* Append JSON string syntax for s (len bytes, valid UTF-8) to out. */
+extern void jose_json_write_string(jose_buf *out, const char *s, size_t len);
+
+/* Append node i and its subtree to out as compact JSON. */
+extern void jose_json_write_node(jose_buf *out, const jose_json *doc, uint32_t i);
+
+#endif							/* JOSE_JSON_H */

@@ -1,0 +1,479 @@
+/*-------------------------------------------------------------------------
+ *
+ * jws.c
+ *		JWS compact serialization: parse, verify, sign.
+ *
+ * The order of checks matters.  Size limits come before any decoding; the
+ * header is decoded and checked before the payload is touched; the
+ * algorithm is taken from the caller's allowed set (the header only picks
+ * among those) and must fit the key; the payload is parsed as JSON only
+ * after the signature verified.
+ *
+ * src/core/jws.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "jws.h"
+#include "b64url.h"
+#include "sig.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/err.h>
+
+/* Prepare an empty workspace. */
+void
+jose_workspace_init(jose_workspace *ws)
+{
+	memset(ws, 0, sizeof(*ws));
+	jose_json_init(&ws->header);
+	jose_json_init(&ws->claims);
+}
+
+/* Release a workspace's storage. */
+void
+jose_workspace_free(jose_workspace *ws)
+{
+	jose_json_free(&ws->header);
+	jose_json_free(&ws->claims);
+	jose_buf_free(&ws->payload);
+	jose_buf_free(&ws->scratch);
+	jose_buf_free(&ws->out);
+	jose_buf_free(&ws->aux);
+}
+
+/* JSON limits for a header or claims set from the per-call limits. */
+static jose_json_limits
+json_limits(const jose_limits *limits)
+{
+	jose_json_limits l = {limits->max_json_depth, limits->max_json_values};
+
+	return l;
+}
+
+/* Decode one base64url segment, appending to buf; false if not strict base64url. */
+static bool
+decode_segment(jose_buf *buf, const char *seg, size_t len, size_t *outlen)
+{
+	if (!jose_buf_reserve(buf, JOSE_B64URL_DECODED_MAX(len)))
+		return false;
+	if (!jose_b64url_decode(seg, len, (unsigned char *) buf->data + buf->len, outlen))
+		return false;
+	buf->len += *outlen;
+	return true;
+}
+
+/* Check the crit, b64 and zip members of a JWS header. */
+static jose_status
+check_header_extensions(const jose_json *h, jose_err *err)
+{
+	uint32_t	crit = jose_json_member(h, 0, "crit");
+
+	if (crit != JOSE_JSON_NONE)
+	{
+		const jose_jnode *c = &h->nodes[crit];
+		uint32_t	e = crit + 1;
+
+		if (c->type != JOSE_JSON_ARRAY || c->count == 0)
+			return jose_fail(err, JOSE_E_HEADER,
+							 "The header member \"crit\" must be a non-empty array of names.");
+		for (uint32_t k = 0; k < c->count; k++, e = h->nodes[e].next)
+		{
+			if (h->nodes[e].type != JOSE_JSON_STRING)
+				return jose_fail(err, JOSE_E_HEADER,
+								 "The header member \"crit\" must hold only strings.");
+			if (jose_json_member(h, 0, jose_json_text(h, e)) == JOSE_JSON_NONE)
+				return jose_fail(err, JOSE_E_HEADER,
+								 "The header lists a critical parameter it does not contain.");
+		}
+
+		/*
+		 * token_ext implements no JWS extension (RFC 7797 "b64" included),
+		 * so any critical parameter is one it cannot honour.
+		 */
+		if (h->nodes[crit + 1].len <= 64)
+			return jose_fail(err, JOSE_E_CRIT,
+							 "The header marks \"%s\" as critical, and token_ext does not support it.",
+							 jose_json_text(h, crit + 1));
+		return jose_fail(err, JOSE_E_CRIT,
+						 "The header marks a parameter as critical that token_ext does not support.");
+	}
+	if (jose_json_member(h, 0, "b64") != JOSE_JSON_NONE)
+		return jose_fail(err, JOSE_E_HEADER,
+						 "The header member \"b64\" is only valid when listed in \"crit\".");
+	if (jose_json_member(h, 0, "zip") != JOSE_JSON_NONE)
+		return jose_fail(err, JOSE_E_HEADER,
+						 "The header member \"zip\" is not allowed in a JWS.");
+	return JOSE_OK;
+}
+
+/* Split and decode a compact JWS and check its header. */
+jose_status
+jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
+			   const jose_limits *limits, jose_jws *jws, jose_err *err)
+{
+	const char *dots[5];
+	int			ndots = 0;
+	size_t		header_len;
+	size_t		n;
+	jose_json_limits jl = json_limits(limits);
+	jose_status st;
+	uint32_t	v;
+	const char *seg_names[3] = {"header", "payload", "signature"};
+
+	memset(jws, 0, sizeof(*jws));
+	jws->kid_node = jws->typ_node = JOSE_JSON_NONE;
+	/* nothing from an earlier call may pass for this token's */
+	ws->header.n_nodes = 0;
+	ws->claims.n_nodes = 0;
+
+	if (len > limits->max_token_size)
+		return jose_fail(err, JOSE_E_LIMIT,
+						 "The token is %zu bytes; the limit is %zu (token_ext.max_token_size).",
+						 len, limits->max_token_size);
+	if (len == 0)
+		return jose_fail(err, JOSE_E_MALFORMED, "The token is empty.");
+
+	for (size_t i = 0; i < len && ndots < 5; i++)
+		if (token[i] == '.')
+			dots[ndots++] = token + i;
+	if (ndots == 4)
+		return jose_fail(err, JOSE_E_IS_JWE,
+						 "The token has five segments, the form of an encrypted token (JWE).");
+	if (ndots != 2)
+		return jose_fail(err, JOSE_E_MALFORMED,
+						 "A compact JWS has three base64url segments separated by periods.");
+
+	jws->segment[0] = token;
+	jws->segment_len[0] = (size_t) (dots[0] - token);
+	jws->segment[1] = dots[0] + 1;
+	jws->segment_len[1] = (size_t) (dots[1] - dots[0] - 1);
+	jws->segment[2] = dots[1] + 1;
+	jws->segment_len[2] = (size_t) (token + len - dots[1] - 1);
+	if (jws->segment_len[0] == 0)
+		return jose_fail(err, JOSE_E_MALFORMED, "The token's header segment is empty.");
+
+	/* decode all three segments into the workspace before parsing anything */
+	jose_buf_reset(&ws->scratch);
+	jose_buf_reset(&ws->payload);
+	if (!jose_buf_reserve(&ws->scratch, JOSE_B64URL_DECODED_MAX(jws->segment_len[0]) +
+						  JOSE_B64URL_DECODED_MAX(jws->segment_len[2])))
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate token buffers.");
+	for (int s = 0; s < 3; s++)
+	{
+		jose_buf   *into = (s == 1) ? &ws->payload : &ws->scratch;
+
+		if (!decode_segment(into, jws->segment[s], jws->segment_len[s], &n))
+		{
+			if (into->failed)
+				return jose_fail(err, JOSE_E_NOMEM, "Could not allocate token buffers.");
+			return jose_fail(err, JOSE_E_BASE64,
+							 "The %s segment is not strict unpadded base64url.", seg_names[s]);
+		}
+		if (s == 0)
+			header_len = n;
+		else if (s == 1)
+			jws->payload_len = n;
+		else
+			jws->signature_len = n;
+	}
+	jws->payload = (const unsigned char *) ws->payload.data;
+	jws->signature = (const unsigned char *) ws->scratch.data + header_len;
+
+	st = jose_json_parse(&ws->header, ws->scratch.data, header_len, &jl, "header", err);
+	if (st != JOSE_OK)
+		return st;
+	if (ws->header.nodes[0].type != JOSE_JSON_OBJECT)
+		return jose_fail(err, JOSE_E_HEADER, "The header is not a JSON object.");
+
+	v = jose_json_member(&ws->header, 0, "alg");
+	if (v == JOSE_JSON_NONE)
+		return jose_fail(err, JOSE_E_HEADER, "The header has no \"alg\" member.");
+	if (ws->header.nodes[v].type != JOSE_JSON_STRING)
+		return jose_fail(err, JOSE_E_HEADER, "The header member \"alg\" is not a string.");
+	if (ws->header.nodes[v].len == 4 && strncasecmp(jose_json_text(&ws->header, v), "none", 4) == 0)
+		return jose_fail(err, JOSE_E_ALG_NONE,
+						 "Unsecured JWS (\"alg\": \"none\") is never accepted.");
+	jws->alg = jose_alg_lookup(jose_json_text(&ws->header, v), ws->header.nodes[v].len);
+	if (jws->alg == JOSE_ALG_UNKNOWN)
+		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
+						 "The header names an algorithm token_ext does not support.");
+
+	v = jose_json_member(&ws->header, 0, "kid");
+	if (v != JOSE_JSON_NONE)
+	{
+		if (ws->header.nodes[v].type != JOSE_JSON_STRING)
+			return jose_fail(err, JOSE_E_HEADER, "The header member \"kid\" is not a string.");
+		if (ws->header.nodes[v].len > JOSE_MAX_KID_LEN)
+			return jose_fail(err, JOSE_E_LIMIT,
+							 "A \"kid\" is limited to %d bytes.", JOSE_MAX_KID_LEN);
+		jws->kid_node = v;
+	}
+	v = jose_json_member(&ws->header, 0, "typ");
+	if (v != JOSE_JSON_NONE)
+	{
+		if (ws->header.nodes[v].type != JOSE_JSON_STRING)
+			return jose_fail(err, JOSE_E_HEADER, "The header member \"typ\" is not a string.");
+		jws->typ_node = v;
+	}
+	v = jose_json_member(&ws->header, 0, "cty");
+	if (v != JOSE_JSON_NONE && ws->header.nodes[v].type != JOSE_JSON_STRING)
+		return jose_fail(err, JOSE_E_HEADER, "The header member \"cty\" is not a string.");
+
+	return check_header_extensions(&ws->header, err);
+}
+
+/* Verify the parsed jws with one key, after checking the key fits alg. */
+static jose_status
+verify_with_key(const jose_jws *jws, jose_key *key, jose_err *err)
+{
+	jose_status st = jose_key_check_jws(key, jws->alg, JOSE_OP_VERIFY, err);
+	size_t		input_len = jws->segment_len[0] + 1 + jws->segment_len[1];
+
+	if (st != JOSE_OK)
+		return st;
+	return jose_sig_verify(key, jws->alg, (const unsigned char *) jws->segment[0],
+						   input_len, jws->signature, jws->signature_len, err);
+}
+
+/* Check that the header's algorithm is one the caller (or the key) allows. */
+static jose_status
+check_allowed(const jose_jws *jws, const jose_key *key, jose_alg_set allowed, jose_err *err)
+{
+	char		names[128];
+
+	if (allowed == 0)
+	{
+		jose_alg	def = jose_key_default_alg(key);
+
+		if (def == JOSE_ALG_UNKNOWN)
+			return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+							 "The key implies no JWS algorithm; name the allowed algorithms.");
+		allowed = JOSE_ALG_BIT(def);
+	}
+	if (allowed & JOSE_ALG_BIT(jws->alg))
+		return JOSE_OK;
+	jose_alg_set_describe(allowed, names, sizeof(names));
+	return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+					 "The token is signed with %s; the allowed algorithms are %s.",
+					 jose_alg_get(jws->alg)->name, names);
+}
+
+/* Parse and verify a compact JWS with keys. */
+jose_status
+jose_jws_verify(jose_workspace *ws, const char *token, size_t len,
+				const jose_keyset *keys, jose_alg_set allowed,
+				const jose_limits *limits, jose_jws *jws, jose_err *err)
+{
+	jose_status st;
+	jose_key   *chosen = NULL;
+	size_t		tried = 0;
+
+	ERR_clear_error();
+	st = jose_jws_parse(ws, token, len, limits, jws, err);
+	if (st != JOSE_OK)
+		return st;
+
+	if (!keys->is_set)
+		chosen = keys->keys[0];
+	else if (jws->kid_node != JOSE_JSON_NONE)
+	{
+		/* the token names its key: exactly one key of the set must carry it */
+		const char *kid = jose_json_text(&ws->header, jws->kid_node);
+		size_t		kid_len = ws->header.nodes[jws->kid_node].len;
+
+		for (size_t i = 0; i < keys->count; i++)
+		{
+			jose_key   *k = keys->keys[i];
+
+			if (k->kid != NULL && k->kid_len == kid_len && memcmp(k->kid, kid, kid_len) == 0)
+			{
+				if (chosen != NULL)
+					return jose_fail(err, JOSE_E_KEY,
+									 "Two keys of the key set have the token's \"kid\".");
+				chosen = k;
+			}
+		}
+		if (chosen == NULL)
+			return jose_fail(err, JOSE_E_KEY_NOT_FOUND,
+							 "No key in the key set has the token's \"kid\".");
+	}
+
+	if (chosen != NULL)
+	{
+		st = check_allowed(jws, chosen, allowed, err);
+		if (st != JOSE_OK)
+			return st;
+		st = verify_with_key(jws, chosen, err);
+		if (st == JOSE_OK)
+			jws->key = chosen;
+		return st;
+	}
+
+	/*
+	 * A set and no kid: try, in order, each key that could have produced
+	 * this algorithm.  The set's size is bounded, so the work is too.
+	 */
+	for (size_t i = 0; i < keys->count; i++)
+	{
+		jose_key   *k = keys->keys[i];
+		jose_err	skip;
+
+		if (check_allowed(jws, k, allowed, &skip) != JOSE_OK ||
+			jose_key_check_jws(k, jws->alg, JOSE_OP_VERIFY, &skip) != JOSE_OK)
+			continue;
+		tried++;
+		st = jose_sig_verify(k, jws->alg, (const unsigned char *) jws->segment[0],
+							 jws->segment_len[0] + 1 + jws->segment_len[1],
+							 jws->signature, jws->signature_len, err);
+		if (st == JOSE_OK)
+		{
+			jws->key = k;
+			return JOSE_OK;
+		}
+		if (st != JOSE_E_SIGNATURE)
+			return st;
+	}
+	if (tried == 0)
+	{
+		if (allowed != 0 && !(allowed & JOSE_ALG_BIT(jws->alg)))
+			return check_allowed(jws, keys->keys[0], allowed, err);
+		return jose_fail(err, JOSE_E_KEY_NOT_FOUND,
+						 "No key in the key set can verify %s.", jose_alg_get(jws->alg)->name);
+	}
+	return jose_fail(err, JOSE_E_SIGNATURE,
+					 "The signature matches none of the %zu candidate keys.", tried);
+}
+
+/* Append the members of the extra header other than those already written. */
+static jose_status
+append_extra_header(jose_buf *out, const jose_json *h, const char *alg_name, jose_err *err)
+{
+	uint32_t	i = 1;
+
+	for (uint32_t k = 0; k < h->nodes[0].count; k++, i = h->nodes[i + 1].next)
+	{
+		const char *name = jose_json_text(h, i);
+
+		if (strcmp(name, "alg") == 0)
+		{
+			/* a header may repeat the algorithm, never contradict it */
+			if (!jose_json_string_eq(h, i + 1, alg_name, strlen(alg_name)))
+				return jose_fail(err, JOSE_E_ARGUMENT,
+								 "The header's \"alg\" differs from the signing algorithm %s.",
+								 alg_name);
+			continue;
+		}
+		jose_buf_putc(out, ',');
+		jose_json_write_node(out, h, i);
+		jose_buf_putc(out, ':');
+		jose_json_write_node(out, h, i + 1);
+	}
+	return JOSE_OK;
+}
+
+/* Build a compact JWS in ws->out. */
+jose_status
+jose_jws_sign(jose_workspace *ws, const jose_keyset *keys, jose_alg alg,
+			  const char *extra_header, size_t extra_header_len,
+			  const unsigned char *payload, size_t payload_len, bool jwt,
+			  const jose_limits *limits, jose_err *err)
+{
+	jose_key   *key;
+	jose_status st;
+	bool		has_typ = false;
+	bool		has_kid = false;
+	const char *alg_name;
+
+	ERR_clear_error();
+	if (keys->is_set)
+		return jose_fail(err, JOSE_E_ARGUMENT,
+						 "A key set cannot sign; pass the one JWK to sign with.");
+	key = keys->keys[0];
+	if (alg == JOSE_ALG_UNKNOWN)
+	{
+		alg = jose_key_default_alg(key);
+		if (alg == JOSE_ALG_UNKNOWN)
+			return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+							 "The key implies no JWS algorithm; name one.");
+	}
+	st = jose_key_check_jws(key, alg, JOSE_OP_SIGN, err);
+	if (st != JOSE_OK)
+		return st;
+	alg_name = jose_alg_get(alg)->name;
+
+	if (extra_header != NULL)
+	{
+		jose_json_limits jl = json_limits(limits);
+
+		st = jose_json_parse(&ws->header, extra_header, extra_header_len, &jl,
+							 "header", err);
+		if (st != JOSE_OK)
+			return st;
+		if (ws->header.nodes[0].type != JOSE_JSON_OBJECT)
+			return jose_fail(err, JOSE_E_ARGUMENT, "The header must be a JSON object.");
+		has_typ = jose_json_member(&ws->header, 0, "typ") != JOSE_JSON_NONE;
+		has_kid = jose_json_member(&ws->header, 0, "kid") != JOSE_JSON_NONE;
+	}
+
+	jose_buf_reset(&ws->scratch);
+	jose_buf_puts(&ws->scratch, "{\"alg\":\"");
+	jose_buf_puts(&ws->scratch, alg_name);
+	jose_buf_putc(&ws->scratch, '"');
+	if (jwt && !has_typ)
+		jose_buf_puts(&ws->scratch, ",\"typ\":\"JWT\"");
+	if (key->kid != NULL && !has_kid)
+	{
+		jose_buf_puts(&ws->scratch, ",\"kid\":");
+		jose_json_write_string(&ws->scratch, key->kid, key->kid_len);
+	}
+	if (extra_header != NULL)
+	{
+		st = append_extra_header(&ws->scratch, &ws->header, alg_name, err);
+		if (st != JOSE_OK)
+			return st;
+	}
+	jose_buf_putc(&ws->scratch, '}');
+
+	jose_buf_reset(&ws->out);
+	jose_buf_append_b64url(&ws->out, ws->scratch.data, ws->scratch.len);
+	jose_buf_putc(&ws->out, '.');
+	jose_buf_append_b64url(&ws->out, payload, payload_len);
+	if (ws->scratch.failed || ws->out.failed)
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate the token.");
+	if (ws->out.len > limits->max_token_size)
+		return jose_fail(err, JOSE_E_LIMIT,
+						 "The token would exceed %zu bytes (token_ext.max_token_size).",
+						 limits->max_token_size);
+
+	/* sign "header.payload", then append ".signature" */
+	jose_buf_reset(&ws->scratch);
+	st = jose_sig_sign(key, alg, (const unsigned char *) ws->out.data, ws->out.len,
+					   &ws->scratch, err);
+	if (st != JOSE_OK)
+		return st;
+	jose_buf_putc(&ws->out, '.');
+	jose_buf_append_b64url(&ws->out, ws->scratch.data, ws->scratch.len);
+	if (ws->out.failed || ws->scratch.failed)
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate the token.");
+	return JOSE_OK;
+}
+
+/* Parse the decoded payload as a JWT claims set. */
+jose_status
+jose_jws_parse_claims(jose_workspace *ws, const jose_jws *jws,
+					  const jose_limits *limits, jose_err *err)
+{
+	jose_json_limits jl = json_limits(limits);
+	jose_status st;
+
+	st = jose_json_parse(&ws->claims, (const char *) jws->payload, jws->payload_len,
+						 &jl, "payload", err);
+	if (st != JOSE_OK)
+		return st;
+	if (ws->claims.nodes[0].type != JOSE_JSON_OBJECT)
+		return jose_fail(err, JOSE_E_JSON, "The payload is not a JSON object (a claims set).");
+	return JOSE_OK;
+}

@@ -1,0 +1,94 @@
+/*-------------------------------------------------------------------------
+ *
+ * jws.h
+ *		JWS compact serialization (RFC 7515): parse, verify, sign.
+ *
+ * All work happens in a caller-owned workspace whose buffers are reused
+ * from call to call, so a verification allocates nothing once warm.  The
+ * results (header tree, payload bytes) live in the workspace until the
+ * next call that uses it.
+ *
+ * src/core/jws.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef JOSE_JWS_H
+#define JOSE_JWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "alg.h"
+#include "buf.h"
+#include "json.h"
+#include "key.h"
+#include "limits.h"
+#include "status.h"
+
+/* Reusable buffers for one operation at a time. */
+typedef struct jose_workspace
+{
+	jose_json	header;			/* the token's header */
+	jose_json	claims;			/* the claims, once parsed */
+	jose_buf	payload;		/* the decoded payload */
+	jose_buf	scratch;		/* decoded header, signature */
+	jose_buf	out;			/* a token being built */
+	jose_buf	aux;			/* the host's staging area (JSON texts) */
+} jose_workspace;
+
+/* A parsed compact JWS; pointers refer to the token and the workspace. */
+typedef struct jose_jws
+{
+	const char *segment[3];		/* header, payload, signature (base64url) */
+	size_t		segment_len[3];
+	uint32_t	kid_node;		/* "kid" in the header tree, or NONE */
+	uint32_t	typ_node;		/* "typ" in the header tree, or NONE */
+	jose_alg	alg;			/* the header's algorithm */
+	const unsigned char *payload;	/* decoded payload */
+	size_t		payload_len;
+	const unsigned char *signature; /* decoded signature */
+	size_t		signature_len;
+	const jose_key *key;		/* after verification: the key that verified */
+} jose_jws;
+
+/* Prepare an empty workspace. */
+extern void jose_workspace_init(jose_workspace *ws);
+
+/* Release a workspace's storage. */
+extern void jose_workspace_free(jose_workspace *ws);
+
+/*
+ * Split and decode a compact JWS and check its header (alg present and
+ * supported, crit, kid, typ, b64, zip).  Verifies nothing.
+ */
+extern jose_status jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
+								  const jose_limits *limits, jose_jws *jws,
+								  jose_err *err);
+
+/*
+ * Parse and verify a compact JWS with keys.  allowed is the set of
+ * acceptable algorithms; 0 means "the algorithm the key is bound to".
+ * The header's alg only ever selects among allowed algorithms.
+ */
+extern jose_status jose_jws_verify(jose_workspace *ws, const char *token, size_t len,
+								   const jose_keyset *keys, jose_alg_set allowed,
+								   const jose_limits *limits, jose_jws *jws,
+								   jose_err *err);
+
+/*
+ * Build a compact JWS in ws->out.  alg UNKNOWN means the key's algorithm.
+ * extra_header (JSON object text, may be NULL) adds header members; "typ":
+ * "JWT" is added when jwt is true and extra_header has no typ, and the
+ * key's kid when extra_header has no kid.
+ */
+extern jose_status jose_jws_sign(jose_workspace *ws, const jose_keyset *keys,
+								 jose_alg alg, const char *extra_header,
+								 size_t extra_header_len, const unsigned char *payload,
+								 size_t payload_len, bool jwt, const jose_limits *limits,
+								 jose_err *err);
+
+/* Parse ws->payload as a JWT claims set into ws->claims (an object). */
+extern jose_status jose_jws_parse_claims(jose_workspace *ws, const jose_jws *jws,
+										 const jose_limits *limits, jose_err *err);
+
+#endif							/* JOSE_JWS_H */

@@ -1,0 +1,197 @@
+/*-------------------------------------------------------------------------
+ *
+ * key.c
+ *		Key objects: lifetime, raw secrets and the key/algorithm binding.
+ *
+ * The binding rules are the heart of algorithm-confusion resistance: the
+ * token's header only names an algorithm, and that algorithm is used only
+ * if the key itself could have produced it (an oct key for HS*, an RSA key
+ * for RS and PS, an EC key of the right curve for ES, an OKP key for
+ * EdDSA), and only if a JWK's own "alg" agrees.
+ *
+ * src/core/key.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "key.h"
+#include "limits.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+/* Free a key, wiping its secret. */
+void
+jose_key_free(jose_key *key)
+{
+	if (key == NULL)
+		return;
+	for (int i = 0; i < 3; i++)
+		EVP_MAC_CTX_free(key->hmac[i]);
+	if (key->secret != NULL)
+	{
+		OPENSSL_cleanse(key->secret, key->secret_len);
+		free(key->secret);
+	}
+	EVP_PKEY_free(key->pkey);
+	free(key->kid);
+	OPENSSL_cleanse(key, sizeof(*key));
+	free(key);
+}
+
+/* Free a key set and its keys. */
+void
+jose_keyset_free(jose_keyset *set)
+{
+	if (set == NULL)
+		return;
+	for (size_t i = 0; i < set->count; i++)
+		jose_key_free(set->keys[i]);
+	free(set->keys);
+	free(set);
+}
+
+/* A one-key set holding a raw HMAC secret. */
+jose_status
+jose_keyset_from_secret(const unsigned char *secret, size_t len,
+						jose_keyset **out, jose_err *err)
+{
+	jose_keyset *set;
+	jose_key   *key;
+
+	*out = NULL;
+	if (len == 0)
+		return jose_fail(err, JOSE_E_KEY, "The HMAC secret is empty.");
+	if (len > JOSE_MAX_SECRET_LEN)
+		return jose_fail(err, JOSE_E_LIMIT,
+						 "HMAC secrets are limited to %d bytes.", JOSE_MAX_SECRET_LEN);
+
+	set = calloc(1, sizeof(*set));
+	key = calloc(1, sizeof(*key));
+	if (set != NULL)
+		set->keys = calloc(1, sizeof(jose_key *));
+	if (key != NULL)
+		key->secret = malloc(len);
+	if (set == NULL || key == NULL || set->keys == NULL || key->secret == NULL)
+	{
+		if (key != NULL)
+			free(key->secret);
+		free(key);
+		jose_keyset_free(set);
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate a key.");
+	}
+	key->kty = JOSE_KTY_OCT;
+	key->ops = JOSE_OP_ALL;
+	memcpy(key->secret, secret, len);
+	key->secret_len = len;
+	set->keys[0] = key;
+	set->count = 1;
+	*out = set;
+	return JOSE_OK;
+}
+
+/* Skip leading JSON whitespace; returns the first other byte or -1. */
+static int
+first_non_space(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
+			return (unsigned char) text[i];
+	return -1;
+}
+
+/* True when text looks like a JWK or JWKS rather than a secret. */
+bool
+jose_text_looks_like_jwk(const char *text, size_t len)
+{
+	return first_non_space(text, len) == '{';
+}
+
+/* True when text begins like a PEM block. */
+bool
+jose_text_looks_like_pem(const char *text, size_t len)
+{
+	size_t		i = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+		i++;
+	return len - i >= 11 && memcmp(text + i, "-----BEGIN ", 11) == 0;
+}
+
+/* The algorithm a key implies when the caller allows none explicitly. */
+jose_alg
+jose_key_default_alg(const jose_key *key)
+{
+	if (key->alg != JOSE_ALG_UNKNOWN)
+		return key->alg;
+	if (key->alg_name[0] != '\0')
+		return JOSE_ALG_UNKNOWN;	/* bound to a non-JWS algorithm */
+	switch (key->kty)
+	{
+		case JOSE_KTY_OCT:
+			return JOSE_ALG_HS256;
+		default:
+			return JOSE_ALG_UNKNOWN;
+	}
+}
+
+/* Name of a key type, for messages. */
+static const char *
+kty_name(jose_kty kty)
+{
+	switch (kty)
+	{
+		case JOSE_KTY_OCT:
+			return "oct";
+		case JOSE_KTY_RSA:
+			return "RSA";
+		case JOSE_KTY_EC:
+			return "EC";
+		case JOSE_KTY_OKP:
+			return "OKP";
+	}
+	return "unknown";
+}
+
+/* Check that key may do op with alg. */
+jose_status
+jose_key_check_jws(const jose_key *key, jose_alg alg, unsigned op, jose_err *err)
+{
+	const jose_alg_info *info = jose_alg_get(alg);
+
+	if (info == NULL)
+		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED, "The algorithm is not supported.");
+
+	if (key->alg_name[0] != '\0' && key->alg != alg)
+		return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+						 "The key is bound to algorithm %s, not %s.",
+						 key->alg_name, info->name);
+
+	switch (info->family)
+	{
+		case JOSE_FAMILY_HMAC:
+			if (key->kty != JOSE_KTY_OCT)
+				return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+								 "An %s key cannot be used with %s.",
+								 kty_name(key->kty), info->name);
+			if (key->secret_len < info->hash_len)
+				return jose_fail(err, JOSE_E_KEY,
+								 "An %s secret must be at least %zu bytes; this one has %zu.",
+								 info->name, info->hash_len, key->secret_len);
+			break;
+		default:
+			if (key->kty == JOSE_KTY_OCT)
+				return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+								 "A symmetric (oct) key cannot be used with %s.", info->name);
+			return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+							 "An %s key cannot be used with %s.",
+							 kty_name(key->kty), info->name);
+	}
+
+	if (!(key->ops & op))
+		return jose_fail(err, JOSE_E_KEY,
+						 "The key's \"use\" or \"key_ops\" do not permit %s.",
+						 op == JOSE_OP_SIGN ? "signing" : "verification");
+	return JOSE_OK;
+}

@@ -1,0 +1,218 @@
+/*-------------------------------------------------------------------------
+ *
+ * keycache.c
+ *		A bounded LRU cache of parsed key sets.
+ *
+ * src/core/keycache.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "keycache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+struct jose_keycache_entry
+{
+	jose_keycache_entry *chain;	/* next in the bucket */
+	jose_keycache_entry *prev;	/* LRU neighbours */
+	jose_keycache_entry *next;
+	uint64_t	hash;
+	int			tag;
+	size_t		len;
+	unsigned char *material;
+	jose_keyset *set;
+};
+
+/*
+ * A set that could not be cached; kept until the next put so the caller's
+ * pointer stays valid for the call that made it.
+ */
+static jose_keyset *uncached_set = NULL;
+
+/* A fast 64-bit hash of the material (word-at-a-time multiply-mix). */
+static uint64_t
+hash_material(int tag, const unsigned char *p, size_t len)
+{
+	uint64_t	h = 0x9E3779B97F4A7C15ULL ^ ((uint64_t) len * 0xFF51AFD7ED558CCDULL) ^ (uint64_t) tag;
+	size_t		i = 0;
+
+	for (; i + 8 <= len; i += 8)
+	{
+		uint64_t	w;
+
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001B3ULL;
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Prepare an empty cache with the given bounds. */
+void
+jose_keycache_init(jose_keycache *cache, size_t max_entries, size_t max_bytes)
+{
+	memset(cache, 0, sizeof(*cache));
+	cache->max_entries = max_entries;
+	cache->max_bytes = max_bytes;
+}
+
+/* Unlink e from the LRU list. */
+static void
+lru_unlink(jose_keycache *cache, jose_keycache_entry *e)
+{
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		cache->lru_head = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		cache->lru_tail = e->prev;
+	e->prev = e->next = NULL;
+}
+
+/* Put e at the front of the LRU list. */
+static void
+lru_push_front(jose_keycache *cache, jose_keycache_entry *e)
+{
+	e->prev = NULL;
+	e->next = cache->lru_head;
+	if (cache->lru_head)
+		cache->lru_head->prev = e;
+	cache->lru_head = e;
+	if (cache->lru_tail == NULL)
+		cache->lru_tail = e;
+}
+
+/* Remove e from the cache and free it. */
+static void
+remove_entry(jose_keycache *cache, jose_keycache_entry *e)
+{
+	jose_keycache_entry **link = &cache->buckets[e->hash % cache->n_buckets];
+
+	while (*link != e)
+		link = &(*link)->chain;
+	*link = e->chain;
+	lru_unlink(cache, e);
+	cache->entries--;
+	cache->bytes -= e->len;
+	OPENSSL_cleanse(e->material, e->len);
+	free(e->material);
+	jose_keyset_free(e->set);
+	free(e);
+}
+
+/* Evict least recently used entries until the bounds hold. */
+static void
+evict(jose_keycache *cache)
+{
+	while (cache->lru_tail != NULL &&
+		   (cache->entries > cache->max_entries || cache->bytes > cache->max_bytes))
+		remove_entry(cache, cache->lru_tail);
+}
+
+/* Change the bounds, evicting as needed. */
+void
+jose_keycache_set_bounds(jose_keycache *cache, size_t max_entries, size_t max_bytes)
+{
+	cache->max_entries = max_entries;
+	cache->max_bytes = max_bytes;
+	evict(cache);
+}
+
+/* The key set cached for (tag, material), or NULL. */
+jose_keyset *
+jose_keycache_get(jose_keycache *cache, int tag, const void *material, size_t len)
+{
+	uint64_t	h;
+	jose_keycache_entry *e;
+
+	if (cache->n_buckets == 0)
+	{
+		cache->misses++;
+		return NULL;
+	}
+	h = hash_material(tag, material, len);
+	for (e = cache->buckets[h % cache->n_buckets]; e != NULL; e = e->chain)
+	{
+		if (e->hash == h && e->tag == tag && e->len == len &&
+			memcmp(e->material, material, len) == 0)
+		{
+			if (cache->lru_head != e)
+			{
+				lru_unlink(cache, e);
+				lru_push_front(cache, e);
+			}
+			cache->hits++;
+			return e->set;
+		}
+	}
+	cache->misses++;
+	return NULL;
+}
+
+/* Cache set under (tag, material); the cache owns set from now on. */
+void
+jose_keycache_put(jose_keycache *cache, int tag, const void *material, size_t len,
+				  jose_keyset *set)
+{
+	jose_keycache_entry *e;
+
+	jose_keyset_free(uncached_set);
+	uncached_set = NULL;
+
+	if (cache->max_entries == 0 || len > cache->max_bytes)
+		goto uncached;
+	if (cache->n_buckets == 0)
+	{
+		cache->n_buckets = 251;
+		cache->buckets = calloc(cache->n_buckets, sizeof(jose_keycache_entry *));
+		if (cache->buckets == NULL)
+		{
+			cache->n_buckets = 0;
+			goto uncached;
+		}
+	}
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		goto uncached;
+	e->material = malloc(len ? len : 1);
+	if (e->material == NULL)
+	{
+		free(e);
+		goto uncached;
+	}
+	memcpy(e->material, material, len);
+	e->len = len;
+	e->tag = tag;
+	e->hash = hash_material(tag, material, len);
+	e->set = set;
+	e->chain = cache->buckets[e->hash % cache->n_buckets];
+	cache->buckets[e->hash % cache->n_buckets] = e;
+	lru_push_front(cache, e);
+	cache->entries++;
+	cache->bytes += len;
+	evict(cache);
+	return;
+
+uncached:
+	uncached_set = set;
+}
+
+/* Drop every entry. */
+void
+jose_keycache_clear(jose_keycache *cache)
+{
+	while (cache->lru_tail != NULL)
+		remove_entry(cache, cache->lru_tail);
+	jose_keyset_free(uncached_set);
+	uncached_set = NULL;
+}

@@ -1,0 +1,63 @@
+/*-------------------------------------------------------------------------
+ *
+ * keycache.h
+ *		A bounded LRU cache of parsed key sets, keyed by key material.
+ *
+ * Parsing a key (JSON, base64url, OpenSSL import and checks, HMAC keying)
+ * costs more than using it.  The cache maps the exact bytes a caller gave
+ * (plus a tag for their form) to the parsed key set.  Lookups compare the
+ * full bytes, so a changed key can never be served a stale entry.  Entries
+ * and their copies of the material are wiped when evicted.
+ *
+ * src/core/keycache.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef JOSE_KEYCACHE_H
+#define JOSE_KEYCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "key.h"
+
+typedef struct jose_keycache_entry jose_keycache_entry;
+
+typedef struct jose_keycache
+{
+	jose_keycache_entry **buckets;
+	size_t		n_buckets;
+	jose_keycache_entry *lru_head;	/* most recently used */
+	jose_keycache_entry *lru_tail;	/* least recently used */
+	size_t		entries;
+	size_t		bytes;			/* material bytes held */
+	size_t		max_entries;
+	size_t		max_bytes;
+	uint64_t	hits;
+	uint64_t	misses;
+} jose_keycache;
+
+/* Prepare an empty cache with the given bounds. */
+extern void jose_keycache_init(jose_keycache *cache, size_t max_entries, size_t max_bytes);
+
+/* Change the bounds, evicting as needed. */
+extern void jose_keycache_set_bounds(jose_keycache *cache, size_t max_entries,
+									 size_t max_bytes);
+
+/* The key set cached for (tag, material), or NULL. */
+extern jose_keyset *jose_keycache_get(jose_keycache *cache, int tag,
+									  const void *material, size_t len);
+
+/*
+ * Cache set under (tag, material); the cache owns set from now on.  If the
+ * entry cannot be stored (no memory, or larger than the cache), set is
+ * still owned by the cache: it is kept as the single "uncached" entry
+ * until the next put, so the caller may use it until then.
+ */
+extern void jose_keycache_put(jose_keycache *cache, int tag, const void *material,
+							  size_t len, jose_keyset *set);
+
+/* Drop every entry. */
+extern void jose_keycache_clear(jose_keycache *cache);
+
+#endif							/* JOSE_KEYCACHE_H */

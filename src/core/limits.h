@@ -1,0 +1,44 @@
+/*-------------------------------------------------------------------------
+ *
+ * limits.h
+ *		Bounds on every length, count and depth taken from input.
+ *
+ * Hosts may lower or raise the per-call limits (jose_limits); the constants
+ * here are hard ceilings that keep key parsing and bookkeeping bounded.
+ *
+ * src/core/limits.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef JOSE_LIMITS_H
+#define JOSE_LIMITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Per-call limits for tokens. */
+typedef struct jose_limits
+{
+	size_t		max_token_size; /* bytes of a compact token */
+	uint32_t	max_json_depth; /* nesting of header and claims JSON */
+	uint32_t	max_json_values;	/* values in one header or claims set */
+} jose_limits;
+
+/* Defaults, also the defaults of the matching settings. */
+#define JOSE_DEFAULT_MAX_TOKEN_SIZE 65536
+#define JOSE_DEFAULT_MAX_JSON_DEPTH 32
+#define JOSE_DEFAULT_MAX_JSON_VALUES 10000
+
+/* Largest JWK or JWKS text accepted as a key. */
+#define JOSE_MAX_KEY_TEXT 262144
+
+/* Most keys in one JWKS. */
+#define JOSE_MAX_JWKS_KEYS 100
+
+/* Longest kid, in a key or a token header. */
+#define JOSE_MAX_KID_LEN 256
+
+/* Largest HMAC secret, in bytes. */
+#define JOSE_MAX_SECRET_LEN 8192
+
+#endif							/* JOSE_LIMITS_H */

@@ -1,0 +1,81 @@
+/*-------------------------------------------------------------------------
+ *
+ * status.c
+ *		Texts of the JOSE core's status codes, and the error record.
+ *
+ * The summary texts are part of the product's interface: hosts use them as
+ * their primary error message, and tests pin them.  Change one only with
+ * a release note.
+ *
+ * src/core/status.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "status.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static const char *const status_messages[JOSE_STATUS_COUNT] = {
+	[JOSE_OK] = "no error",
+	[JOSE_E_MALFORMED] = "malformed token",
+	[JOSE_E_IS_JWE] = "token is a JWE, not a JWS",
+	[JOSE_E_IS_JWS] = "token is a JWS, not a JWE",
+	[JOSE_E_BASE64] = "malformed base64url in token",
+	[JOSE_E_JSON] = "malformed JSON in token",
+	[JOSE_E_HEADER] = "invalid token header",
+	[JOSE_E_ALG_NONE] = "algorithm \"none\" is not allowed",
+	[JOSE_E_ALG_UNSUPPORTED] = "unsupported algorithm",
+	[JOSE_E_ALG_NOT_ALLOWED] = "algorithm not allowed",
+	[JOSE_E_KEY] = "invalid key",
+	[JOSE_E_KEY_NOT_FOUND] = "no matching key",
+	[JOSE_E_SIGNATURE] = "signature verification failed",
+	[JOSE_E_CLAIM] = "invalid claim",
+	[JOSE_E_EXPIRED] = "token has expired",
+	[JOSE_E_NOT_YET_VALID] = "token is not yet valid",
+	[JOSE_E_ISSUED_IN_FUTURE] = "token was issued in the future",
+	[JOSE_E_AUDIENCE] = "audience mismatch",
+	[JOSE_E_ISSUER] = "issuer mismatch",
+	[JOSE_E_MISSING_CLAIM] = "missing required claim",
+	[JOSE_E_TYPE] = "token type mismatch",
+	[JOSE_E_CRIT] = "unsupported critical header parameter",
+	[JOSE_E_LIMIT] = "input exceeds a limit",
+	[JOSE_E_ARGUMENT] = "invalid argument",
+	[JOSE_E_CRYPTO] = "cryptographic library failure",
+	[JOSE_E_NOMEM] = "out of memory",
+};
+
+/* Record a failure in err (which may be NULL) and return the status. */
+jose_status
+jose_fail(jose_err *err, jose_status status, const char *fmt,...)
+{
+	va_list		ap;
+
+	if (err == NULL)
+		return status;
+	err->status = status;
+	va_start(ap, fmt);
+	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* Reset err to "no error". */
+void
+jose_err_clear(jose_err *err)
+{
+	if (err == NULL)
+		return;
+	err->status = JOSE_OK;
+	err->detail[0] = '\0';
+}
+
+/* The fixed, lowercase summary of a status. */
+const char *
+jose_status_message(jose_status status)
+{
+	if ((int) status < 0 || status >= JOSE_STATUS_COUNT ||
+		status_messages[status] == NULL)
+		return "unknown error";
+	return status_messages[status];
+}

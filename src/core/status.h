@@ -1,0 +1,71 @@
+/*-------------------------------------------------------------------------
+ *
+ * status.h
+ *		Status codes and the error record of the JOSE core.
+ *
+ * The core never raises: every function returns a jose_status and, on
+ * failure, fills a caller-owned jose_err with a short detail sentence.  The
+ * host (the PostgreSQL glue, a unit test) maps the status to its own error
+ * reporting.  Details never contain key material or whole tokens.
+ *
+ * src/core/status.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef JOSE_STATUS_H
+#define JOSE_STATUS_H
+
+#include <stddef.h>
+
+typedef enum jose_status
+{
+	JOSE_OK = 0,
+	JOSE_E_MALFORMED,			/* wrong number or shape of segments */
+	JOSE_E_IS_JWE,				/* a JWE was given where a JWS was expected */
+	JOSE_E_IS_JWS,				/* a JWS was given where a JWE was expected */
+	JOSE_E_BASE64,				/* a segment is not strict base64url */
+	JOSE_E_JSON,				/* header or payload is not strict JSON */
+	JOSE_E_HEADER,				/* header JSON is valid but its members are not */
+	JOSE_E_ALG_NONE,			/* "none" was asked for */
+	JOSE_E_ALG_UNSUPPORTED,		/* algorithm name unknown to token_ext */
+	JOSE_E_ALG_NOT_ALLOWED,		/* token's algorithm is not an allowed one */
+	JOSE_E_KEY,					/* invalid, weak or mismatched key */
+	JOSE_E_KEY_NOT_FOUND,		/* no key of a set fits the token */
+	JOSE_E_SIGNATURE,			/* signature or MAC does not verify */
+	JOSE_E_CLAIM,				/* a registered claim has the wrong type */
+	JOSE_E_EXPIRED,				/* exp is in the past */
+	JOSE_E_NOT_YET_VALID,		/* nbf is in the future */
+	JOSE_E_ISSUED_IN_FUTURE,	/* iat is in the future */
+	JOSE_E_AUDIENCE,			/* aud does not name the expected audience */
+	JOSE_E_ISSUER,				/* iss is not the expected issuer */
+	JOSE_E_MISSING_CLAIM,		/* a required claim is absent */
+	JOSE_E_TYPE,				/* header typ is not the expected type */
+	JOSE_E_CRIT,				/* unsupported critical header parameter */
+	JOSE_E_LIMIT,				/* an input is over a documented limit */
+	JOSE_E_ARGUMENT,			/* the caller passed an invalid option */
+	JOSE_E_CRYPTO,				/* OpenSSL failed where it should not */
+	JOSE_E_NOMEM,				/* out of memory */
+	JOSE_STATUS_COUNT
+} jose_status;
+
+/* Longest detail sentence kept in a jose_err, including the terminator. */
+#define JOSE_ERR_DETAIL_MAX 256
+
+typedef struct jose_err
+{
+	jose_status status;
+	char		detail[JOSE_ERR_DETAIL_MAX];
+} jose_err;
+
+/* Record a failure in err (which may be NULL) and return the status. */
+extern jose_status jose_fail(jose_err *err, jose_status status,
+							 const char *fmt,...)
+			__attribute__((format(printf, 3, 4)));
+
+/* Reset err to "no error". */
+extern void jose_err_clear(jose_err *err);
+
+/* The fixed, lowercase summary of a status ("signature verification failed"). */
+extern const char *jose_status_message(jose_status status);
+
+#endif							/* JOSE_STATUS_H */

@@ -1,0 +1,88 @@
+/*-------------------------------------------------------------------------
+ *
+ * errors.c
+ *		The one map from core statuses to SQLSTATEs, and raising them.
+ *
+ * Every error token_ext reports goes through here, so the SQLSTATE table
+ * in README.md is this switch.  Messages are the core's fixed summaries;
+ * the detail says which check failed and never holds key material or a
+ * whole token.
+ *
+ * src/pg/errors.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "glue.h"
+
+/* The SQLSTATE a status maps to. */
+int
+glue_sqlstate(jose_status status)
+{
+	switch (status)
+	{
+		case JOSE_E_MALFORMED:
+		case JOSE_E_IS_JWE:
+		case JOSE_E_IS_JWS:
+		case JOSE_E_BASE64:
+		case JOSE_E_JSON:
+		case JOSE_E_HEADER:
+		case JOSE_E_CLAIM:
+			return ERRCODE_INVALID_TEXT_REPRESENTATION;
+		case JOSE_E_ALG_NONE:
+		case JOSE_E_ALG_UNSUPPORTED:
+		case JOSE_E_ALG_NOT_ALLOWED:
+		case JOSE_E_KEY:
+		case JOSE_E_ARGUMENT:
+			return ERRCODE_INVALID_PARAMETER_VALUE;
+		case JOSE_E_KEY_NOT_FOUND:
+		case JOSE_E_SIGNATURE:
+		case JOSE_E_EXPIRED:
+		case JOSE_E_NOT_YET_VALID:
+		case JOSE_E_ISSUED_IN_FUTURE:
+		case JOSE_E_AUDIENCE:
+		case JOSE_E_ISSUER:
+		case JOSE_E_MISSING_CLAIM:
+		case JOSE_E_TYPE:
+			return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
+		case JOSE_E_CRIT:
+			return ERRCODE_FEATURE_NOT_SUPPORTED;
+		case JOSE_E_LIMIT:
+			return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+		case JOSE_E_NOMEM:
+			return ERRCODE_OUT_OF_MEMORY;
+		case JOSE_E_CRYPTO:
+		case JOSE_OK:
+		case JOSE_STATUS_COUNT:
+			break;
+	}
+	return ERRCODE_EXTERNAL_ROUTINE_INVOCATION_EXCEPTION;
+}
+
+/* A hint for statuses where the fix is not obvious from the detail. */
+static const char *
+status_hint(jose_status status)
+{
+	switch (status)
+	{
+		case JOSE_E_IS_JWE:
+			return "Encrypted tokens are read with jwt.decrypt().";
+		case JOSE_E_LIMIT:
+			return "Limits are set by the token_ext.* settings; see the README.";
+		default:
+			return NULL;
+	}
+}
+
+/* Raise the error recorded in err. */
+void
+glue_raise(const jose_err *err)
+{
+	const char *hint = status_hint(err->status);
+
+	ereport(ERROR,
+			(errcode(glue_sqlstate(err->status)),
+			 errmsg("%s", jose_status_message(err->status)),
+			 err->detail[0] ? errdetail("%s", err->detail) : 0,
+			 hint ? errhint("%s", hint) : 0));
+	pg_unreachable();
+}

@@ -1,0 +1,161 @@
+/*-------------------------------------------------------------------------
+ *
+ * keyarg.c
+ *		Turning a SQL key argument into a parsed, cached key set.
+ *
+ * One C function serves the bytea, text and jsonb overloads of each SQL
+ * function; the argument's declared type decides how its bytes are read:
+ *
+ *	bytea	a raw HMAC secret (refused if it is really a PEM or a JWK)
+ *	text	a PEM, a JWK or JWKS (JSON object), or else a UTF-8 secret
+ *	jsonb	a JWK or JWKS
+ *
+ * A JWK in text is never taken for a secret: text that begins with "{"
+ * must parse as a JWK.  The cache is keyed by (form, exact bytes), so a
+ * secret and the same bytes as text are different keys, and any change of
+ * the material is a miss.
+ *
+ * src/pg/keyarg.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "glue.h"
+
+#include <string.h>
+
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+
+#include "../core/alg.h"
+
+#include <openssl/crypto.h>
+
+/* Cache tags: which reading of the bytes produced an entry. */
+#define KEY_TAG_BYTEA 1
+#define KEY_TAG_TEXT 2
+#define KEY_TAG_JSONB 3
+
+/* Parse a bytea secret. */
+static jose_status
+parse_bytea_key(const char *p, size_t len, jose_keyset **set, jose_err *err)
+{
+	/*
+	 * A PEM or a JWK passed as bytea is almost certainly a mistake that
+	 * would turn a public key into an HMAC secret.  A random secret starts
+	 * with "-----BEGIN " or parses as a JWK object with negligible odds.
+	 */
+	if (jose_text_looks_like_pem(p, len))
+		return jose_fail(err, JOSE_E_KEY,
+						 "The bytea key holds a PEM block, which is never used as an HMAC secret.");
+	if (jose_text_looks_like_jwk(p, len) && memmem(p, len, "\"kty\"", 5) != NULL)
+		return jose_fail(err, JOSE_E_KEY,
+						 "The bytea key holds a JWK, which is never used as an HMAC secret.");
+	return jose_keyset_from_secret((const unsigned char *) p, len, set, err);
+}
+
+/* Parse a text key: PEM, JWK/JWKS, or a secret. */
+static jose_status
+parse_text_key(const char *p, size_t len, jose_keyset **set, jose_err *err)
+{
+	if (jose_text_looks_like_pem(p, len))
+		return jose_fail(err, JOSE_E_KEY,
+						 "PEM keys are asymmetric and cannot be used as HMAC secrets.");
+	if (jose_text_looks_like_jwk(p, len))
+		return jose_keyset_from_jwk_text(p, len, set, err);
+	return jose_keyset_from_secret((const unsigned char *) p, len, set, err);
+}
+
+/* The key set for the key argument argno of the current function. */
+jose_keyset *
+glue_key_argument(FunctionCallInfo fcinfo, int argno)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	struct varlena *arg = PG_GETARG_VARLENA_PP(argno);
+	const char *p = VARDATA_ANY(arg);
+	size_t		len = VARSIZE_ANY_EXHDR(arg);
+	jose_keycache *cache = glue_keycache();
+	jose_keyset *set;
+	jose_err	err;
+	jose_status st;
+	int			tag;
+
+	switch (type)
+	{
+		case BYTEAOID:
+			tag = KEY_TAG_BYTEA;
+			break;
+		case TEXTOID:
+			tag = KEY_TAG_TEXT;
+			break;
+		case JSONBOID:
+			tag = KEY_TAG_JSONB;
+			break;
+		default:
+			elog(ERROR, "unexpected key argument type %u", type);
+	}
+
+	/* jsonb is keyed by its binary form: equal documents have equal bytes */
+	set = jose_keycache_get(cache, tag, p, len);
+	if (set != NULL)
+		return set;
+
+	jose_err_clear(&err);
+	switch (tag)
+	{
+		case KEY_TAG_BYTEA:
+			st = parse_bytea_key(p, len, &set, &err);
+			break;
+		case KEY_TAG_TEXT:
+			{
+				/* secrets and JWKs are UTF-8 bytes, whatever the database encoding */
+				char	   *utf8 = pg_server_to_any(p, (int) len, PG_UTF8);
+				size_t		utf8_len = (utf8 == p) ? len : strlen(utf8);
+
+				st = parse_text_key(utf8, utf8_len, &set, &err);
+				if (utf8 != p)
+				{
+					explicit_bzero(utf8, utf8_len);
+					pfree(utf8);
+				}
+				break;
+			}
+		default:
+			{
+				/* staged in the workspace: reused, so an error leaks nothing */
+				jose_buf   *text = &glue_workspace()->aux;
+
+				jose_buf_reset(text);
+				glue_jsonb_to_text(PG_GETARG_JSONB_P(argno), text);
+				if (text->failed)
+					st = jose_fail(&err, JOSE_E_NOMEM, "Could not serialise the key.");
+				else
+					st = jose_keyset_from_jwk_text(text->data, text->len, &set, &err);
+				if (text->data != NULL)
+					OPENSSL_cleanse(text->data, text->len);
+				jose_buf_reset(text);
+				break;
+			}
+	}
+	if (st != JOSE_OK)
+		glue_raise(&err);
+	jose_keycache_put(cache, tag, p, len, set);
+	return set;
+}
+
+/* Parse an optional algorithm-list argument (NULL: 0, "the key's"). */
+jose_alg_set
+glue_alg_argument(FunctionCallInfo fcinfo, int argno)
+{
+	text	   *arg;
+	jose_alg_set set;
+	jose_err	err;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return 0;
+	arg = PG_GETARG_TEXT_PP(argno);
+	jose_err_clear(&err);
+	if (jose_alg_set_parse(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg), &set, &err) != JOSE_OK)
+		glue_raise(&err);
+	return set;
+}

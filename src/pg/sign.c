@@ -1,0 +1,123 @@
+/*-------------------------------------------------------------------------
+ *
+ * sign.c
+ *		SQL functions that produce a JWS: jwt.sign, jwt.sign_raw.
+ *
+ * src/pg/sign.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "glue.h"
+
+#include "utils/builtins.h"
+
+#include "../core/alg.h"
+
+PG_FUNCTION_INFO_V1(jwt_sign);
+PG_FUNCTION_INFO_V1(jwt_sign_raw);
+
+/* The signing algorithm argument: NULL means the key's own. */
+static jose_alg
+sign_alg_argument(FunctionCallInfo fcinfo, int argno)
+{
+	text	   *arg;
+	jose_alg	alg;
+	jose_err	err;
+	const char *name;
+	size_t		len;
+
+	if (PG_ARGISNULL(argno))
+		return JOSE_ALG_UNKNOWN;
+	arg = PG_GETARG_TEXT_PP(argno);
+	name = VARDATA_ANY(arg);
+	len = VARSIZE_ANY_EXHDR(arg);
+	jose_err_clear(&err);
+	if (len == 4 && memcmp(name, "none", 4) == 0)
+	{
+		jose_fail(&err, JOSE_E_ALG_NONE, "Unsecured JWS (\"none\") is never produced.");
+		glue_raise(&err);
+	}
+	alg = jose_alg_lookup(name, len);
+	if (alg == JOSE_ALG_UNKNOWN)
+	{
+		jose_fail(&err, JOSE_E_ALG_UNSUPPORTED,
+				  "\"%.*s\" is not a JWS algorithm token_ext supports.",
+				  (int) (len > 32 ? 32 : len), name);
+		glue_raise(&err);
+	}
+	return alg;
+}
+
+/*
+ * Sign payload bytes with the key at argument 1, the algorithm at 2 and the
+ * extra header at 3; the common body of jwt.sign and jwt.sign_raw.
+ */
+static Datum
+sign_common(FunctionCallInfo fcinfo, const unsigned char *payload, size_t payload_len,
+			bool jwt)
+{
+	jose_keyset *keys = glue_key_argument(fcinfo, 1);
+	jose_alg	alg = sign_alg_argument(fcinfo, 2);
+	jose_workspace *ws = glue_workspace();
+	jose_limits limits = glue_limits();
+	const char *header = NULL;
+	jose_err	err;
+
+	if (!PG_ARGISNULL(3))
+	{
+		/* the workspace's staging buffer is reused, so an error leaks nothing */
+		jose_buf_reset(&ws->aux);
+		glue_jsonb_to_text(PG_GETARG_JSONB_P(3), &ws->aux);
+		if (ws->aux.failed)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		header = ws->aux.data;
+	}
+
+	jose_err_clear(&err);
+	if (jose_jws_sign(ws, keys, alg, header, header ? ws->aux.len : 0,
+					  payload, payload_len, jwt, &limits, &err) != JOSE_OK)
+		glue_raise(&err);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(ws->out.data, (int) ws->out.len));
+}
+
+/* SQL function: jwt.sign(claims jsonb, key, alg text, header jsonb) returns text */
+Datum
+jwt_sign(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *claims;
+	jose_workspace *ws;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	claims = PG_GETARG_JSONB_P(0);
+	if (!JB_ROOT_IS_OBJECT(claims))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid argument"),
+				 errdetail("JWT claims must be a JSON object."),
+				 errhint("Use jwt.sign_raw() to sign other payloads.")));
+
+	/*
+	 * The claims text goes in the workspace's payload buffer, which signing
+	 * does not otherwise use; being reused, it cannot leak on an error.
+	 */
+	ws = glue_workspace();
+	jose_buf_reset(&ws->payload);
+	glue_jsonb_to_text(claims, &ws->payload);
+	if (ws->payload.failed)
+		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+	return sign_common(fcinfo, (const unsigned char *) ws->payload.data, ws->payload.len, true);
+}
+
+/* SQL function: jwt.sign_raw(payload bytea, key, alg text, header jsonb) returns text */
+Datum
+jwt_sign_raw(PG_FUNCTION_ARGS)
+{
+	bytea	   *payload;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	payload = PG_GETARG_BYTEA_PP(0);
+	return sign_common(fcinfo, (const unsigned char *) VARDATA_ANY(payload),
+					   VARSIZE_ANY_EXHDR(payload), false);
+}

@@ -1,0 +1,56 @@
+/*-------------------------------------------------------------------------
+ *
+ * state.c
+ *		Per-backend state: the core workspace, the key cache, the limits.
+ *
+ * src/pg/state.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "glue.h"
+
+static jose_workspace workspace;
+static bool workspace_ready = false;
+static jose_keycache keycache;
+static bool keycache_ready = false;
+
+/* The backend's workspace for core calls. */
+jose_workspace *
+glue_workspace(void)
+{
+	if (!workspace_ready)
+	{
+		jose_workspace_init(&workspace);
+		workspace_ready = true;
+	}
+	return &workspace;
+}
+
+/* The backend's key cache, with the current bounds. */
+jose_keycache *
+glue_keycache(void)
+{
+	size_t		max_bytes = (size_t) token_ext_key_cache_memory_kb * 1024;
+
+	if (!keycache_ready)
+	{
+		jose_keycache_init(&keycache, (size_t) token_ext_key_cache_entries, max_bytes);
+		keycache_ready = true;
+	}
+	else if (keycache.max_entries != (size_t) token_ext_key_cache_entries ||
+			 keycache.max_bytes != max_bytes)
+		jose_keycache_set_bounds(&keycache, (size_t) token_ext_key_cache_entries, max_bytes);
+	return &keycache;
+}
+
+/* The limits in force, from the settings. */
+jose_limits
+glue_limits(void)
+{
+	jose_limits l;
+
+	l.max_token_size = (size_t) token_ext_max_token_size;
+	l.max_json_depth = (uint32_t) token_ext_max_json_depth;
+	l.max_json_values = JOSE_DEFAULT_MAX_JSON_VALUES;
+	return l;
+}

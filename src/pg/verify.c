@@ -1,0 +1,295 @@
+/*-------------------------------------------------------------------------
+ *
+ * verify.c
+ *		SQL functions that check a JWS: jwt.verify, jwt.try_verify,
+ *		jwt.verify_raw.
+ *
+ * Arguments, in order: token, key, alg (allowed algorithms), audience,
+ * issuer, leeway, required, at, typ.  All but token and key may be NULL
+ * (meaning their default), which is why these functions are not STRICT.
+ *
+ * src/pg/verify.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "glue.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "../core/claims.h"
+
+PG_FUNCTION_INFO_V1(jwt_verify);
+PG_FUNCTION_INFO_V1(jwt_try_verify);
+PG_FUNCTION_INFO_V1(jwt_verify_raw);
+
+#define ARG_TOKEN 0
+#define ARG_KEY 1
+#define ARG_ALG 2
+#define ARG_AUDIENCE 3
+#define ARG_ISSUER 4
+#define ARG_LEEWAY 5
+#define ARG_REQUIRED 6
+#define ARG_AT 7
+#define ARG_TYP 8
+
+/* The options of one verification, read from the arguments. */
+typedef struct verify_args
+{
+	jose_keyset *keys;
+	jose_alg_set allowed;
+	jose_claims_opts claims;
+	const char *typ;
+	size_t		typ_len;
+} verify_args;
+
+/* Seconds in an interval, as EXTRACT(epoch) counts them. */
+static double
+interval_seconds(const Interval *iv)
+{
+	return (double) iv->time / 1000000.0 + (double) iv->day * SECS_PER_DAY +
+		(double) iv->month * DAYS_PER_MONTH * SECS_PER_DAY;
+}
+
+/* A text argument as pointer and length, or NULL when the argument is NULL. */
+static const char *
+text_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
+{
+	text	   *t;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	t = PG_GETARG_TEXT_PP(argno);
+	*len = VARSIZE_ANY_EXHDR(t);
+	return VARDATA_ANY(t);
+}
+
+/* Read the names of the required claims from a text[] argument. */
+static void
+required_arg(FunctionCallInfo fcinfo, int argno, jose_claims_opts *o)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	const char **names;
+	size_t	   *lens;
+
+	o->n_required = 0;
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return;
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid argument"),
+				 errdetail("The required claims must be a one-dimensional array.")));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	names = palloc(sizeof(char *) * (n + 1));
+	lens = palloc(sizeof(size_t) * (n + 1));
+	for (int i = 0; i < n; i++)
+	{
+		text	   *t;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("invalid argument"),
+					 errdetail("The required claims may not contain NULL.")));
+		t = DatumGetTextPP(elems[i]);
+		names[i] = VARDATA_ANY(t);
+		lens[i] = VARSIZE_ANY_EXHDR(t);
+	}
+	o->required = names;
+	o->required_len = lens;
+	o->n_required = (size_t) n;
+}
+
+/* Read every option argument that the function has. */
+static void
+read_verify_args(FunctionCallInfo fcinfo, verify_args *a, bool jwt)
+{
+	TimestampTz at;
+
+	memset(a, 0, sizeof(*a));
+	a->keys = glue_key_argument(fcinfo, ARG_KEY);
+	a->allowed = glue_alg_argument(fcinfo, ARG_ALG);
+	if (!jwt)
+	{
+		a->typ = text_arg(fcinfo, 3, &a->typ_len);
+		return;
+	}
+	a->claims.audience = text_arg(fcinfo, ARG_AUDIENCE, &a->claims.audience_len);
+	a->claims.issuer = text_arg(fcinfo, ARG_ISSUER, &a->claims.issuer_len);
+	if (!PG_ARGISNULL(ARG_LEEWAY))
+	{
+		Interval   *iv = PG_GETARG_INTERVAL_P(ARG_LEEWAY);
+		double		s = interval_seconds(iv);
+
+		if (!(s >= 0 && s <= 365.0 * SECS_PER_DAY))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid argument"),
+					 errdetail("The leeway must be between 0 and 365 days.")));
+		a->claims.leeway = s;
+	}
+	required_arg(fcinfo, ARG_REQUIRED, &a->claims);
+
+	/* default: the transaction's start, the same instant as now() */
+	at = PG_ARGISNULL(ARG_AT) ? GetCurrentTransactionStartTimestamp()
+		: PG_GETARG_TIMESTAMPTZ(ARG_AT);
+	if (TIMESTAMP_NOT_FINITE(at))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid argument"),
+				 errdetail("The check time must be finite.")));
+	a->claims.now = (double) (at - SetEpochTimestamp()) / 1000000.0;
+	a->typ = text_arg(fcinfo, ARG_TYP, &a->typ_len);
+}
+
+/*
+ * Verify the token at argument 0 as a JWT and check its claims.  On
+ * success the claims are in ws->claims.  Statuses are returned, not raised.
+ */
+static jose_status
+verify_jwt(FunctionCallInfo fcinfo, const verify_args *a, jose_jws *jws, jose_err *err)
+{
+	jose_workspace *ws = glue_workspace();
+	jose_limits limits = glue_limits();
+	text	   *token = PG_GETARG_TEXT_PP(ARG_TOKEN);
+	jose_status st;
+
+	st = jose_jws_verify(ws, VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), a->keys,
+						 a->allowed, &limits, jws, err);
+	if (st != JOSE_OK)
+		return st;
+	if (a->typ != NULL &&
+		(st = jose_check_typ(&ws->header, jws->typ_node, a->typ, a->typ_len, err)) != JOSE_OK)
+		return st;
+	st = jose_jws_parse_claims(ws, jws, &limits, err);
+	if (st != JOSE_OK)
+		return st;
+	return jose_claims_check(&ws->claims, &a->claims, err);
+}
+
+/* SQL function: jwt.verify(token text, key, ...) returns jsonb */
+Datum
+jwt_verify(PG_FUNCTION_ARGS)
+{
+	verify_args a;
+	jose_jws	jws;
+	jose_err	err;
+	Jsonb	   *claims;
+
+	if (PG_ARGISNULL(ARG_TOKEN) || PG_ARGISNULL(ARG_KEY))
+		PG_RETURN_NULL();
+	read_verify_args(fcinfo, &a, true);
+	jose_err_clear(&err);
+	if (verify_jwt(fcinfo, &a, &jws, &err) != JOSE_OK ||
+		glue_tree_to_jsonb(&glue_workspace()->claims, &claims, &err) != JOSE_OK)
+		glue_raise(&err);
+	PG_RETURN_JSONB_P(claims);
+}
+
+/* SQL function: jwt.try_verify(token text, key, ...) returns (header, payload, valid, error) */
+Datum
+jwt_try_verify(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {true, true, false, true};
+	verify_args a;
+	jose_jws	jws;
+	jose_err	err;
+	jose_status st;
+	jose_workspace *ws;
+	Jsonb	   *jb;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (PG_ARGISNULL(ARG_TOKEN) || PG_ARGISNULL(ARG_KEY))
+		PG_RETURN_NULL();
+
+	/* a bad key or option is the caller's mistake: that still raises */
+	read_verify_args(fcinfo, &a, true);
+	ws = glue_workspace();
+	jose_err_clear(&err);
+	st = verify_jwt(fcinfo, &a, &jws, &err);
+
+	/* the header, whenever it parsed */
+	if (ws->header.n_nodes > 0 && ws->header.nodes[0].type == JOSE_JSON_OBJECT)
+	{
+		jose_err	herr;
+
+		if (glue_tree_to_jsonb(&ws->header, &jb, &herr) == JOSE_OK)
+		{
+			values[0] = JsonbPGetDatum(jb);
+			nulls[0] = false;
+		}
+	}
+
+	/*
+	 * The payload only once the signature verified: an unverified payload
+	 * next to valid = false invites using it anyway.  Claims that failed
+	 * their checks (expired, wrong audience) are shown, for diagnosis.
+	 */
+	if (jws.key != NULL && ws->claims.n_nodes > 0 &&
+		ws->claims.nodes[0].type == JOSE_JSON_OBJECT)
+	{
+		jose_err	perr;
+
+		if (glue_tree_to_jsonb(&ws->claims, &jb, &perr) == JOSE_OK)
+		{
+			values[1] = JsonbPGetDatum(jb);
+			nulls[1] = false;
+		}
+		else if (st == JOSE_OK)
+			st = perr.status;
+	}
+	values[2] = BoolGetDatum(st == JOSE_OK);
+	if (st != JOSE_OK)
+	{
+		values[3] = CStringGetTextDatum(jose_status_message(st));
+		nulls[3] = false;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* SQL function: jwt.verify_raw(token text, key, alg text, typ text) returns bytea */
+Datum
+jwt_verify_raw(PG_FUNCTION_ARGS)
+{
+	verify_args a;
+	jose_jws	jws;
+	jose_err	err;
+	jose_workspace *ws;
+	jose_limits limits;
+	text	   *token;
+	bytea	   *result;
+
+	if (PG_ARGISNULL(ARG_TOKEN) || PG_ARGISNULL(ARG_KEY))
+		PG_RETURN_NULL();
+	read_verify_args(fcinfo, &a, false);
+	ws = glue_workspace();
+	limits = glue_limits();
+	token = PG_GETARG_TEXT_PP(ARG_TOKEN);
+	jose_err_clear(&err);
+	if (jose_jws_verify(ws, VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), a.keys,
+						a.allowed, &limits, &jws, &err) != JOSE_OK)
+		glue_raise(&err);
+	if (a.typ != NULL &&
+		jose_check_typ(&ws->header, jws.typ_node, a.typ, a.typ_len, &err) != JOSE_OK)
+		glue_raise(&err);
+	result = palloc(VARHDRSZ + jws.payload_len);
+	SET_VARSIZE(result, VARHDRSZ + jws.payload_len);
+	memcpy(VARDATA(result), jws.payload, jws.payload_len);
+	PG_RETURN_BYTEA_P(result);
+}
