@@ -13,9 +13,14 @@ OBJS = \
 	src/core/hmac.o \
 	src/core/json.o \
 	src/core/jwk.o \
+	src/core/jwk_export.o \
+	src/core/jwk_pkey.o \
 	src/core/jws.o \
 	src/core/key.o \
 	src/core/keycache.o \
+	src/core/keygen.o \
+	src/core/pkey.o \
+	src/core/pkey_sig.o \
 	src/core/sig.o \
 	src/core/status.o \
 	src/pg/cache_sql.o \
@@ -23,6 +28,7 @@ OBJS = \
 	src/pg/errors.o \
 	src/pg/jsonb_conv.o \
 	src/pg/keyarg.o \
+	src/pg/keytools.o \
 	src/pg/sign.o \
 	src/pg/state.o \
 	src/pg/verify.o

@@ -186,3 +186,64 @@ LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 
 COMMENT ON FUNCTION key_cache_stats() IS
 'size and hit counts of this session''s parsed-key cache';
+
+-- ---------------------------------------------------------------------------
+-- key tools
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION generate_key(kind text, bits integer DEFAULT 0)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_generate_key'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION generate_key(text, integer) IS
+'new private JWK: kind is a JWS algorithm (bound as "alg"), RSA, oct or a curve; kid is its RFC 7638 thumbprint';
+
+CREATE FUNCTION public_jwk(jwk jsonb)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_public_jwk'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION public_jwk(jsonb) IS
+'the public part of an RSA, EC or OKP JWK (kid, alg, use kept)';
+
+CREATE FUNCTION jwk_thumbprint(jwk jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_jwk_thumbprint'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION jwk_thumbprint(jsonb) IS
+'RFC 7638 SHA-256 thumbprint of a JWK, base64url';
+
+CREATE FUNCTION jwk_from_pem(pem text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_jwk_from_pem'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION jwk_from_pem(text) IS
+'JWK of a PEM key or certificate (private members when the PEM is private), kid set to its thumbprint';
+
+CREATE FUNCTION pem_from_jwk(jwk jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_pem_from_jwk'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION pem_from_jwk(jsonb) IS
+'PEM of a JWK: PKCS#8 for a private key, SPKI for a public one';
+
+CREATE FUNCTION jwks(keys jsonb[])
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_jwks'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION jwks(jsonb[]) IS
+'public JWKS {"keys": [...]} of the given JWKs, for publishing; private members are never included';
+
+CREATE AGGREGATE jwks_agg(jsonb) (
+    SFUNC = pg_catalog.array_append,
+    STYPE = jsonb[],
+    FINALFUNC = jwks,
+    INITCOND = '{}'
+);
+
+COMMENT ON AGGREGATE jwks_agg(jsonb) IS
+'public JWKS of the aggregated JWKs (see jwks)';

@@ -15,6 +15,7 @@
 #include "b64url.h"
 #include "json.h"
 #include "limits.h"
+#include "pkey.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +28,8 @@ static const jose_json_limits key_json_limits = {
 	.max_nodes = 20000,
 };
 
-/* Operations named by a key_ops entry, 0 if unknown. */
-static unsigned
-key_op_bit(const char *s, size_t len)
-{
-	static const struct
-	{
-		const char *name;
-		unsigned	bit;
-	}			ops[] = {
+/* The key_ops names and their bits (RFC 7517 4.3). */
+const jose_key_op_name jose_key_op_names[] = {
 		{"sign", JOSE_OP_SIGN},
 		{"verify", JOSE_OP_VERIFY},
 		{"encrypt", JOSE_OP_ENCRYPT},
@@ -44,18 +38,23 @@ key_op_bit(const char *s, size_t len)
 		{"unwrapKey", JOSE_OP_UNWRAP},
 		{"deriveKey", JOSE_OP_DERIVE_KEY},
 		{"deriveBits", JOSE_OP_DERIVE_BITS},
-	};
+		{NULL, 0},
+};
 
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (strlen(ops[i].name) == len && memcmp(ops[i].name, s, len) == 0)
-			return ops[i].bit;
+/* Operations named by a key_ops entry, 0 if unknown. */
+static unsigned
+key_op_bit(const char *s, size_t len)
+{
+	for (const jose_key_op_name *o = jose_key_op_names; o->name != NULL; o++)
+		if (strlen(o->name) == len && memcmp(o->name, s, len) == 0)
+			return o->bit;
 	return 0;
 }
 
 /* Decode a base64url member into a fresh buffer (wiped and freed by caller). */
-static jose_status
-decode_member(const jose_json *doc, uint32_t obj, const char *name, bool required,
-			  unsigned char **out, size_t *outlen, jose_err *err)
+jose_status
+jose_jwk_member_bytes(const jose_json *doc, uint32_t obj, const char *name, bool required,
+					  unsigned char **out, size_t *outlen, jose_err *err)
 {
 	uint32_t	v = jose_json_member(doc, obj, name);
 	const char *text;
@@ -129,10 +128,16 @@ read_common_members(const jose_json *doc, uint32_t obj, jose_key *key, jose_err 
 		if (doc->nodes[v].type != JOSE_JSON_STRING)
 			return jose_fail(err, JOSE_E_KEY, "The JWK member \"use\" is not a string.");
 		if (jose_json_string_eq(doc, v, "sig", 3))
+		{
 			use_ops = JOSE_OP_SIGN | JOSE_OP_VERIFY;
+			strcpy(key->use, "sig");
+		}
 		else if (jose_json_string_eq(doc, v, "enc", 3))
+		{
 			use_ops = JOSE_OP_ENCRYPT | JOSE_OP_DECRYPT | JOSE_OP_WRAP | JOSE_OP_UNWRAP |
 				JOSE_OP_DERIVE_KEY | JOSE_OP_DERIVE_BITS;
+			strcpy(key->use, "enc");
+		}
 		else
 			use_ops = 0;		/* a use we do not know permits nothing we do */
 	}
@@ -158,6 +163,8 @@ read_common_members(const jose_json *doc, uint32_t obj, jose_key *key, jose_err 
 								 "The JWK member \"key_ops\" repeats an operation.");
 			listed_ops |= bit;
 		}
+		key->has_key_ops = true;
+		key->key_ops = listed_ops;
 	}
 
 	/* RFC 7517 4.3: "use" and "key_ops" together must be consistent */
@@ -177,7 +184,7 @@ load_oct(const jose_json *doc, uint32_t obj, jose_key *key, jose_err *err)
 {
 	jose_status st;
 
-	st = decode_member(doc, obj, "k", true, &key->secret, &key->secret_len, err);
+	st = jose_jwk_member_bytes(doc, obj, "k", true, &key->secret, &key->secret_len, err);
 	if (st != JOSE_OK)
 		return st;
 	if (key->secret_len == 0)
@@ -222,7 +229,23 @@ load_jwk(const jose_json *doc, uint32_t obj, jose_key **out, jose_err *err)
 			st = load_oct(doc, obj, key, err);
 		}
 		else
-			st = jose_fail(err, JOSE_E_KEY, "The JWK has an unsupported \"kty\".");
+		{
+			if (jose_json_string_eq(doc, kty, "RSA", 3))
+				key->kty = JOSE_KTY_RSA;
+			else if (jose_json_string_eq(doc, kty, "EC", 2))
+				key->kty = JOSE_KTY_EC;
+			else if (jose_json_string_eq(doc, kty, "OKP", 3))
+				key->kty = JOSE_KTY_OKP;
+			if (key->kty == 0)
+				st = jose_fail(err, JOSE_E_KEY, "The JWK has an unsupported \"kty\".");
+			else
+				st = jose_jwk_load_pkey(doc, obj, key, err);
+			/* a JWS "alg" must be one this key could produce */
+			if (st == JOSE_OK && key->alg != JOSE_ALG_UNKNOWN &&
+				jose_key_check_family(key, key->alg, err) != JOSE_OK)
+				st = jose_fail(err, JOSE_E_KEY,
+							   "The JWK's \"alg\" %s does not fit its key type.", key->alg_name);
+		}
 	}
 	if (st != JOSE_OK)
 	{

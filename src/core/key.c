@@ -15,6 +15,7 @@
  */
 #include "key.h"
 #include "limits.h"
+#include "pkey.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -131,9 +132,13 @@ jose_key_default_alg(const jose_key *key)
 	{
 		case JOSE_KTY_OCT:
 			return JOSE_ALG_HS256;
-		default:
-			return JOSE_ALG_UNKNOWN;
+		case JOSE_KTY_RSA:
+			return JOSE_ALG_RS256;
+		case JOSE_KTY_EC:
+		case JOSE_KTY_OKP:
+			return key->curve ? key->curve->sig_alg : JOSE_ALG_UNKNOWN;
 	}
+	return JOSE_ALG_UNKNOWN;
 }
 
 /* Name of a key type, for messages. */
@@ -154,11 +159,49 @@ kty_name(jose_kty kty)
 	return "unknown";
 }
 
+/* Check that the key's type (and curve) can produce alg at all. */
+jose_status
+jose_key_check_family(const jose_key *key, jose_alg alg, jose_err *err)
+{
+	const jose_alg_info *info = jose_alg_get(alg);
+	bool		fits;
+
+	switch (info->family)
+	{
+		case JOSE_FAMILY_HMAC:
+			fits = key->kty == JOSE_KTY_OCT;
+			break;
+		case JOSE_FAMILY_RSA_PKCS1:
+		case JOSE_FAMILY_RSA_PSS:
+			fits = key->kty == JOSE_KTY_RSA;
+			break;
+		case JOSE_FAMILY_ECDSA:
+		case JOSE_FAMILY_EDDSA:
+			fits = (key->kty == JOSE_KTY_EC || key->kty == JOSE_KTY_OKP) &&
+				key->curve != NULL && key->curve->sig_alg == alg;
+			break;
+		default:
+			fits = false;
+	}
+	if (fits)
+		return JOSE_OK;
+	if (key->curve != NULL)
+		return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+						 "A %s %s key cannot be used with %s.",
+						 key->crv, kty_name(key->kty), info->name);
+	if (key->kty == JOSE_KTY_OCT)
+		return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+						 "A symmetric (oct) key cannot be used with %s.", info->name);
+	return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+					 "An %s key cannot be used with %s.", kty_name(key->kty), info->name);
+}
+
 /* Check that key may do op with alg. */
 jose_status
 jose_key_check_jws(const jose_key *key, jose_alg alg, unsigned op, jose_err *err)
 {
 	const jose_alg_info *info = jose_alg_get(alg);
+	jose_status st;
 
 	if (info == NULL)
 		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED, "The algorithm is not supported.");
@@ -167,28 +210,15 @@ jose_key_check_jws(const jose_key *key, jose_alg alg, unsigned op, jose_err *err
 		return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
 						 "The key is bound to algorithm %s, not %s.",
 						 key->alg_name, info->name);
-
-	switch (info->family)
-	{
-		case JOSE_FAMILY_HMAC:
-			if (key->kty != JOSE_KTY_OCT)
-				return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
-								 "An %s key cannot be used with %s.",
-								 kty_name(key->kty), info->name);
-			if (key->secret_len < info->hash_len)
-				return jose_fail(err, JOSE_E_KEY,
-								 "An %s secret must be at least %zu bytes; this one has %zu.",
-								 info->name, info->hash_len, key->secret_len);
-			break;
-		default:
-			if (key->kty == JOSE_KTY_OCT)
-				return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
-								 "A symmetric (oct) key cannot be used with %s.", info->name);
-			return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
-							 "An %s key cannot be used with %s.",
-							 kty_name(key->kty), info->name);
-	}
-
+	st = jose_key_check_family(key, alg, err);
+	if (st != JOSE_OK)
+		return st;
+	if (info->family == JOSE_FAMILY_HMAC && key->secret_len < info->hash_len)
+		return jose_fail(err, JOSE_E_KEY,
+						 "An %s secret must be at least %zu bytes; this one has %zu.",
+						 info->name, info->hash_len, key->secret_len);
+	if (op == JOSE_OP_SIGN && !jose_key_has_private(key))
+		return jose_fail(err, JOSE_E_KEY, "Signing needs a private key; this is a public key.");
 	if (!(key->ops & op))
 		return jose_fail(err, JOSE_E_KEY,
 						 "The key's \"use\" or \"key_ops\" do not permit %s.",

@@ -42,6 +42,15 @@ typedef enum jose_kty
 #define JOSE_OP_DERIVE_BITS 0x80
 #define JOSE_OP_ALL			0xFF
 
+/* A key_ops name and its bit; the table ends with a NULL name. */
+typedef struct jose_key_op_name
+{
+	const char *name;
+	unsigned	bit;
+} jose_key_op_name;
+
+extern const jose_key_op_name jose_key_op_names[];
+
 typedef struct jose_key
 {
 	jose_kty	kty;
@@ -50,10 +59,15 @@ typedef struct jose_key
 	char	   *kid;			/* NUL-terminated, NULL when absent */
 	size_t		kid_len;
 	unsigned	ops;			/* JOSE_OP_* permitted */
+	char		use[8];			/* the JWK's "use" when it is "sig" or "enc" */
+	unsigned	key_ops;		/* the JWK's "key_ops" as JOSE_OP_* bits */
+	bool		has_key_ops;	/* whether the JWK had "key_ops" */
 	bool		from_jwk;		/* loaded from a JWK (rather than a bare secret) */
 	unsigned char *secret;		/* oct: the key bytes */
 	size_t		secret_len;
 	EVP_PKEY   *pkey;			/* RSA, EC, OKP */
+	char		crv[16];		/* EC and OKP: the JWK curve name */
+	const struct jose_curve *curve; /* EC and OKP: facts about the curve */
 	EVP_MAC_CTX *hmac[3];		/* oct: pre-keyed HMAC per hash, lazily made */
 } jose_key;
 
@@ -90,6 +104,9 @@ extern bool jose_text_looks_like_pem(const char *text, size_t len);
 
 /* The algorithm a key implies when the caller allows none explicitly. */
 extern jose_alg jose_key_default_alg(const jose_key *key);
+
+/* Check that the key's type (and curve) can produce alg at all. */
+extern jose_status jose_key_check_family(const jose_key *key, jose_alg alg, jose_err *err);
 
 /*
  * Check that key may do op with alg: the kty fits the algorithm family, a

@@ -31,8 +31,7 @@ jose_sig_sign(jose_key *key, jose_alg alg, const unsigned char *data, size_t len
 			OPENSSL_cleanse(mac, sizeof(mac));
 			return JOSE_OK;
 		default:
-			return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
-							 "Signing with %s is not available.", info->name);
+			return jose_pkey_sign(key, info, data, len, out, err);
 	}
 }
 
@@ -69,7 +68,6 @@ jose_sig_verify(jose_key *key, jose_alg alg, const unsigned char *data, size_t l
 								 "The signature does not match the key.");
 			return JOSE_OK;
 		default:
-			return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
-							 "Verifying %s is not available.", info->name);
+			return jose_pkey_verify(key, info, data, len, sig, siglen, err);
 	}
 }

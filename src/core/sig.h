@@ -42,4 +42,15 @@ extern jose_status jose_hmac(jose_key *key, const jose_alg_info *info,
 							 const unsigned char *data, size_t len,
 							 unsigned char *out, size_t *outlen, jose_err *err);
 
+/* Sign with an RSA, EC or OKP key, appending the JOSE-form signature. */
+extern jose_status jose_pkey_sign(jose_key *key, const jose_alg_info *info,
+								  const unsigned char *data, size_t len,
+								  jose_buf *out, jose_err *err);
+
+/* Verify a JOSE-form signature with an RSA, EC or OKP key. */
+extern jose_status jose_pkey_verify(jose_key *key, const jose_alg_info *info,
+									const unsigned char *data, size_t len,
+									const unsigned char *sig, size_t siglen,
+									jose_err *err);
+
 #endif							/* JOSE_SIG_H */

@@ -53,6 +53,9 @@ extern int	glue_sqlstate(jose_status status);
  */
 extern jose_keyset *glue_key_argument(FunctionCallInfo fcinfo, int argno);
 
+/* The key set for a key value of type bytea, text or jsonb (see above). */
+extern jose_keyset *glue_key_value(Oid type, Datum value);
+
 /* Parse an optional algorithm-list argument (NULL: 0, "the key's"). */
 extern jose_alg_set glue_alg_argument(FunctionCallInfo fcinfo, int argno);
 

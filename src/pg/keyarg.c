@@ -7,7 +7,8 @@
  * function; the argument's declared type decides how its bytes are read:
  *
  *	bytea	a raw HMAC secret (refused if it is really a PEM or a JWK)
- *	text	a PEM, a JWK or JWKS (JSON object), or else a UTF-8 secret
+ *	text	a PEM (key or certificate), a JWK or JWKS (JSON object), or
+ *			else the UTF-8 bytes of an HMAC secret
  *	jsonb	a JWK or JWKS
  *
  * A JWK in text is never taken for a secret: text that begins with "{"
@@ -28,6 +29,7 @@
 #include "utils/builtins.h"
 
 #include "../core/alg.h"
+#include "../core/pkey.h"
 
 #include <openssl/crypto.h>
 
@@ -59,19 +61,17 @@ static jose_status
 parse_text_key(const char *p, size_t len, jose_keyset **set, jose_err *err)
 {
 	if (jose_text_looks_like_pem(p, len))
-		return jose_fail(err, JOSE_E_KEY,
-						 "PEM keys are asymmetric and cannot be used as HMAC secrets.");
+		return jose_keyset_from_pem(p, len, set, err);
 	if (jose_text_looks_like_jwk(p, len))
 		return jose_keyset_from_jwk_text(p, len, set, err);
 	return jose_keyset_from_secret((const unsigned char *) p, len, set, err);
 }
 
-/* The key set for the key argument argno of the current function. */
+/* The key set for a key value of type bytea, text or jsonb. */
 jose_keyset *
-glue_key_argument(FunctionCallInfo fcinfo, int argno)
+glue_key_value(Oid type, Datum value)
 {
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-	struct varlena *arg = PG_GETARG_VARLENA_PP(argno);
+	struct varlena *arg = PG_DETOAST_DATUM_PACKED(value);
 	const char *p = VARDATA_ANY(arg);
 	size_t		len = VARSIZE_ANY_EXHDR(arg);
 	jose_keycache *cache = glue_keycache();
@@ -126,7 +126,7 @@ glue_key_argument(FunctionCallInfo fcinfo, int argno)
 				jose_buf   *text = &glue_workspace()->aux;
 
 				jose_buf_reset(text);
-				glue_jsonb_to_text(PG_GETARG_JSONB_P(argno), text);
+				glue_jsonb_to_text(DatumGetJsonbP(value), text);
 				if (text->failed)
 					st = jose_fail(&err, JOSE_E_NOMEM, "Could not serialise the key.");
 				else
@@ -141,6 +141,13 @@ glue_key_argument(FunctionCallInfo fcinfo, int argno)
 		glue_raise(&err);
 	jose_keycache_put(cache, tag, p, len, set);
 	return set;
+}
+
+/* The key set for the key argument argno of the current function. */
+jose_keyset *
+glue_key_argument(FunctionCallInfo fcinfo, int argno)
+{
+	return glue_key_value(get_fn_expr_argtype(fcinfo->flinfo, argno), PG_GETARG_DATUM(argno));
 }
 
 /* Parse an optional algorithm-list argument (NULL: 0, "the key's"). */

@@ -1,0 +1,315 @@
+/*-------------------------------------------------------------------------
+ *
+ * pkey.c
+ *		Classifying and checking asymmetric keys; loading them from PEM.
+ *
+ * OpenSSL happily imports keys no JOSE verifier should trust: 1024-bit RSA,
+ * e = 1, EC points at infinity, private keys whose halves do not match.
+ * Everything asymmetric goes through jose_key_from_pkey, so these checks
+ * hold for PEM, JWK and generated keys alike.
+ *
+ * src/core/pkey.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "pkey.h"
+#include "limits.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/decoder.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+static const jose_curve curves[] = {
+	{"P-256", "prime256v1", JOSE_KTY_EC, 32, JOSE_ALG_ES256,
+	"FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551"},
+	{"P-384", "secp384r1", JOSE_KTY_EC, 48, JOSE_ALG_ES384,
+		"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF"
+	"581A0DB248B0A77AECEC196ACCC52973"},
+	{"P-521", "secp521r1", JOSE_KTY_EC, 66, JOSE_ALG_ES512,
+		"01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
+		"FA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409"},
+	{"secp256k1", "secp256k1", JOSE_KTY_EC, 32, JOSE_ALG_ES256K,
+	"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141"},
+	{"Ed25519", "ED25519", JOSE_KTY_OKP, 32, JOSE_ALG_EDDSA, NULL},
+	{"Ed448", "ED448", JOSE_KTY_OKP, 57, JOSE_ALG_EDDSA, NULL},
+	{"X25519", "X25519", JOSE_KTY_OKP, 32, JOSE_ALG_UNKNOWN, NULL},
+	{"X448", "X448", JOSE_KTY_OKP, 56, JOSE_ALG_UNKNOWN, NULL},
+};
+
+#define N_CURVES (sizeof(curves) / sizeof(curves[0]))
+
+/* The curve with this JWK name, or NULL. */
+const jose_curve *
+jose_curve_by_jwk_name(const char *name, size_t len)
+{
+	for (size_t i = 0; i < N_CURVES; i++)
+		if (strlen(curves[i].jwk_name) == len && memcmp(curves[i].jwk_name, name, len) == 0)
+			return &curves[i];
+	return NULL;
+}
+
+/* The curve with this OpenSSL group or key type name, or NULL. */
+const jose_curve *
+jose_curve_by_ossl_name(const char *name)
+{
+	for (size_t i = 0; i < N_CURVES; i++)
+		if (strcmp(curves[i].ossl_name, name) == 0)
+			return &curves[i];
+	/* OpenSSL also spells the NIST curves by their NIST names */
+	if (strcmp(name, "P-256") == 0)
+		return &curves[0];
+	if (strcmp(name, "P-384") == 0)
+		return &curves[1];
+	if (strcmp(name, "P-521") == 0)
+		return &curves[2];
+	return NULL;
+}
+
+/* True when the key holds a private half. */
+bool
+jose_key_has_private(const jose_key *key)
+{
+	BIGNUM	   *bn = NULL;
+	size_t		len = 0;
+	bool		has = false;
+
+	if (key->kty == JOSE_KTY_OCT)
+		return true;
+	if (key->pkey == NULL)
+		return false;
+	switch (key->kty)
+	{
+		case JOSE_KTY_RSA:
+			has = EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_RSA_D, &bn) == 1;
+			break;
+		case JOSE_KTY_EC:
+			has = EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_PRIV_KEY, &bn) == 1;
+			break;
+		case JOSE_KTY_OKP:
+			has = EVP_PKEY_get_octet_string_param(key->pkey, OSSL_PKEY_PARAM_PRIV_KEY,
+												  NULL, 0, &len) == 1 && len > 0;
+			break;
+		default:
+			break;
+	}
+	BN_clear_free(bn);
+	ERR_clear_error();
+	return has;
+}
+
+/* Check an RSA key's size and public exponent. */
+static jose_status
+check_rsa(EVP_PKEY *pkey, jose_err *err)
+{
+	int			bits = EVP_PKEY_get_bits(pkey);
+	BIGNUM	   *e = NULL;
+	jose_status st = JOSE_OK;
+
+	if (bits < JOSE_RSA_MIN_BITS)
+		return jose_fail(err, JOSE_E_KEY,
+						 "RSA keys must have at least %d bits; this one has %d.",
+						 JOSE_RSA_MIN_BITS, bits);
+	if (bits > JOSE_RSA_MAX_BITS)
+		return jose_fail(err, JOSE_E_KEY,
+						 "RSA keys are limited to %d bits; this one has %d.",
+						 JOSE_RSA_MAX_BITS, bits);
+	if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) != 1)
+		return jose_fail(err, JOSE_E_KEY, "The RSA key has no public exponent.");
+	if (!BN_is_odd(e) || BN_num_bits(e) < 2 || BN_num_bits(e) > 64)
+		st = jose_fail(err, JOSE_E_KEY,
+					   "The RSA public exponent must be odd, at least 3 and at most 64 bits.");
+	BN_free(e);
+	return st;
+}
+
+/* Run OpenSSL's public (and, for private keys, pairwise) consistency checks. */
+static jose_status
+check_consistency(EVP_PKEY *pkey, bool has_private, jose_err *err)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+	int			ok;
+
+	if (ctx == NULL)
+		return jose_fail(err, JOSE_E_CRYPTO, "Could not check the key.");
+	ok = EVP_PKEY_public_check(ctx) == 1;
+	if (ok && has_private)
+		ok = EVP_PKEY_pairwise_check(ctx) == 1;
+	EVP_PKEY_CTX_free(ctx);
+	if (!ok)
+		return jose_fail(err, JOSE_E_KEY,
+						 has_private ? "The key's private and public parts are inconsistent or invalid."
+						 : "The public key is invalid (for EC: not a point of the curve).");
+	return JOSE_OK;
+}
+
+/* Attach pkey to key after classifying and checking it; takes ownership. */
+jose_status
+jose_key_set_pkey(jose_key *key, EVP_PKEY *pkey, jose_err *err)
+{
+	jose_status st = JOSE_OK;
+	char		group[64];
+	const jose_curve *curve = NULL;
+
+	key->pkey = pkey;
+	if (EVP_PKEY_is_a(pkey, "RSA"))
+	{
+		key->kty = JOSE_KTY_RSA;
+		st = check_rsa(pkey, err);
+	}
+	else if (EVP_PKEY_is_a(pkey, "RSA-PSS"))
+		st = jose_fail(err, JOSE_E_KEY,
+					   "RSA-PSS-restricted keys are not supported; use a plain RSA key for PS256/384/512.");
+	else if (EVP_PKEY_is_a(pkey, "EC"))
+	{
+		key->kty = JOSE_KTY_EC;
+		if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+										   group, sizeof(group), NULL) != 1 ||
+			(curve = jose_curve_by_ossl_name(group)) == NULL || curve->kty != JOSE_KTY_EC)
+			st = jose_fail(err, JOSE_E_KEY,
+						   "EC keys must be on P-256, P-384, P-521 or secp256k1.");
+	}
+	else
+	{
+		for (size_t i = 0; i < N_CURVES && curve == NULL; i++)
+			if (curves[i].kty == JOSE_KTY_OKP && EVP_PKEY_is_a(pkey, curves[i].ossl_name))
+				curve = &curves[i];
+		if (curve != NULL)
+			key->kty = JOSE_KTY_OKP;
+		else
+			st = jose_fail(err, JOSE_E_KEY,
+						   "The key type is not one JOSE uses (RSA, EC, Ed25519, Ed448, X25519, X448).");
+	}
+	if (st == JOSE_OK && curve != NULL)
+	{
+		snprintf(key->crv, sizeof(key->crv), "%s", curve->jwk_name);
+		key->curve = curve;
+	}
+	if (st == JOSE_OK)
+		st = check_consistency(pkey, jose_key_has_private(key), err);
+	ERR_clear_error();
+	return st;
+}
+
+/* Wrap an EVP_PKEY in a new key after classifying and checking it. */
+jose_status
+jose_key_from_pkey(EVP_PKEY *pkey, jose_key **out, jose_err *err)
+{
+	jose_key   *key;
+	jose_status st;
+
+	*out = NULL;
+	key = calloc(1, sizeof(*key));
+	if (key == NULL)
+	{
+		EVP_PKEY_free(pkey);
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate a key.");
+	}
+	key->ops = JOSE_OP_ALL;
+	st = jose_key_set_pkey(key, pkey, err);
+	if (st != JOSE_OK)
+	{
+		jose_key_free(key);
+		return st;
+	}
+	*out = key;
+	return JOSE_OK;
+}
+
+/* Wrap one key in a new one-key set. */
+static jose_status
+single_key_set(jose_key *key, jose_keyset **out, jose_err *err)
+{
+	jose_keyset *set = calloc(1, sizeof(*set));
+
+	if (set != NULL)
+		set->keys = calloc(1, sizeof(jose_key *));
+	if (set == NULL || set->keys == NULL)
+	{
+		jose_keyset_free(set);
+		jose_key_free(key);
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate a key set.");
+	}
+	set->keys[0] = key;
+	set->count = 1;
+	*out = set;
+	return JOSE_OK;
+}
+
+/* Decode PEM text holding a key (any PKCS#8, SPKI, PKCS#1 or SEC1 form). */
+static EVP_PKEY *
+decode_pem_key(const char *text, size_t len)
+{
+	EVP_PKEY   *pkey = NULL;
+	OSSL_DECODER_CTX *dctx;
+	const unsigned char *data = (const unsigned char *) text;
+	size_t		datalen = len;
+
+	dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, "PEM", NULL, NULL, 0, NULL, NULL);
+	if (dctx == NULL)
+		return NULL;
+	if (OSSL_DECODER_from_data(dctx, &data, &datalen) != 1)
+	{
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
+	}
+	OSSL_DECODER_CTX_free(dctx);
+	return pkey;
+}
+
+/* A one-key set from PEM text: a private key, a public key, or a certificate. */
+jose_status
+jose_keyset_from_pem(const char *text, size_t len, jose_keyset **out, jose_err *err)
+{
+	EVP_PKEY   *pkey = NULL;
+	jose_key   *key;
+	jose_status st;
+
+	*out = NULL;
+	ERR_clear_error();
+	if (len > JOSE_MAX_KEY_TEXT)
+		return jose_fail(err, JOSE_E_LIMIT,
+						 "PEM texts are limited to %d bytes.", JOSE_MAX_KEY_TEXT);
+	if (memmem(text, len, "-----BEGIN ENCRYPTED PRIVATE KEY-----", 37) != NULL ||
+		memmem(text, len, "Proc-Type: 4,ENCRYPTED", 22) != NULL)
+		return jose_fail(err, JOSE_E_KEY,
+						 "Encrypted PEM keys are not supported; decrypt the key first.");
+
+	if (memmem(text, len, "-----BEGIN CERTIFICATE-----", 27) != NULL)
+	{
+		BIO		   *bio = BIO_new_mem_buf(text, (int) len);
+		X509	   *cert = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+
+		if (cert != NULL)
+			pkey = X509_get_pubkey(cert);
+		X509_free(cert);
+		BIO_free(bio);
+		if (pkey == NULL)
+		{
+			ERR_clear_error();
+			return jose_fail(err, JOSE_E_KEY, "The PEM certificate could not be read.");
+		}
+	}
+	else
+	{
+		pkey = decode_pem_key(text, len);
+		if (pkey == NULL)
+		{
+			ERR_clear_error();
+			return jose_fail(err, JOSE_E_KEY,
+							 "The PEM text holds no key OpenSSL can read (PKCS#8, SPKI, PKCS#1, SEC1 or a certificate).");
+		}
+	}
+
+	st = jose_key_from_pkey(pkey, &key, err);
+	if (st != JOSE_OK)
+		return st;
+	return single_key_set(key, out, err);
+}

@@ -1,0 +1,253 @@
+/*-------------------------------------------------------------------------
+ *
+ * pkey_sig.c
+ *		RS*, PS*, ES*, ES256K and EdDSA signatures with OpenSSL EVP.
+ *
+ * JOSE fixes every parameter that OpenSSL would otherwise negotiate or
+ * default, and we pin each one explicitly: PSS uses MGF1 with the same
+ * hash and a salt as long as the hash (a default context accepts any salt
+ * length); ECDSA signatures are the raw R || S of exactly twice the
+ * coordinate size, with 0 < r, s < n checked before OpenSSL sees them
+ * (CVE-2022-21449); RSA signatures are exactly the modulus size.
+ *
+ * src/core/pkey_sig.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "sig.h"
+#include "pkey.h"
+
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/params.h>
+
+/* The SHA-2 implementations, fetched once (implicit fetches cost per call). */
+static EVP_MD *sha2[3];
+
+/* The fetched digest for an algorithm, or NULL for EdDSA. */
+static const EVP_MD *
+alg_digest(const jose_alg_info *info)
+{
+	int			slot;
+
+	if (info->digest == NULL)
+		return NULL;
+	slot = info->hash_len == 32 ? 0 : info->hash_len == 48 ? 1 : 2;
+	if (sha2[slot] == NULL)
+		sha2[slot] = EVP_MD_fetch(NULL, info->digest, NULL);
+	return sha2[slot];
+}
+
+/* Group orders of the EC curves, parsed once: (curve, order) pairs. */
+static struct
+{
+	const jose_curve *curve;
+	BIGNUM	   *order;
+}			orders[4];
+
+/* The group order of an EC key's curve (owned by this file), or NULL. */
+static const BIGNUM *
+curve_order(const jose_key *key)
+{
+	int			i;
+
+	if (key->curve == NULL || key->curve->order_hex == NULL)
+		return NULL;
+	for (i = 0; i < 4 && orders[i].curve != NULL; i++)
+		if (orders[i].curve == key->curve)
+			return orders[i].order;
+	if (i == 4)
+		return NULL;
+	if (BN_hex2bn(&orders[i].order, key->curve->order_hex) == 0)
+		return NULL;
+	orders[i].curve = key->curve;
+	return orders[i].order;
+}
+
+/*
+ * Convert a raw R || S signature to DER, after checking its length and
+ * that 0 < r < n and 0 < s < n.  Returns the DER length, 0 if invalid.
+ */
+static size_t
+raw_to_der(const jose_key *key, const unsigned char *sig, size_t siglen,
+		   unsigned char *der, size_t dermax)
+{
+	size_t		half = key->curve->coord_len;
+	BIGNUM	   *r,
+			   *s;
+	const BIGNUM *n;
+	ECDSA_SIG  *esig;
+	unsigned char *p = der;
+	int			len = 0;
+	bool		ok;
+
+	if (siglen != 2 * half)
+		return 0;
+	r = BN_bin2bn(sig, (int) half, NULL);
+	s = BN_bin2bn(sig + half, (int) half, NULL);
+	n = curve_order(key);
+	ok = r && s && n && !BN_is_zero(r) && !BN_is_zero(s) &&
+		BN_cmp(r, n) < 0 && BN_cmp(s, n) < 0;
+	if (!ok)
+	{
+		BN_free(r);
+		BN_free(s);
+		return 0;
+	}
+	esig = ECDSA_SIG_new();
+	if (esig == NULL || !ECDSA_SIG_set0(esig, r, s))
+	{
+		BN_free(r);
+		BN_free(s);
+		ECDSA_SIG_free(esig);
+		return 0;
+	}
+	if (i2d_ECDSA_SIG(esig, NULL) <= (int) dermax)
+		len = i2d_ECDSA_SIG(esig, &p);
+	ECDSA_SIG_free(esig);
+	return len > 0 ? (size_t) len : 0;
+}
+
+/* Convert a DER ECDSA signature to raw R || S; false on failure. */
+static bool
+der_to_raw(const jose_key *key, const unsigned char *der, size_t derlen, jose_buf *out)
+{
+	const unsigned char *p = der;
+	ECDSA_SIG  *esig = d2i_ECDSA_SIG(NULL, &p, (long) derlen);
+	size_t		half = key->curve->coord_len;
+	const BIGNUM *r,
+			   *s;
+	bool		ok;
+
+	if (esig == NULL)
+		return false;
+	ECDSA_SIG_get0(esig, &r, &s);
+	ok = jose_buf_reserve(out, 2 * half) &&
+		BN_bn2binpad(r, (unsigned char *) out->data + out->len, (int) half) == (int) half &&
+		BN_bn2binpad(s, (unsigned char *) out->data + out->len + half, (int) half) == (int) half;
+	if (ok)
+		out->len += 2 * half;
+	ECDSA_SIG_free(esig);
+	return ok;
+}
+
+/*
+ * Start a sign or verify operation with the parameters JOSE fixes.  The
+ * non-_ex initialisers take the pre-fetched EVP_MD, which spares a fetch
+ * by name on every call.
+ */
+static bool
+start_operation(EVP_MD_CTX *mctx, const jose_key *key, const jose_alg_info *info, bool sign)
+{
+	const EVP_MD *md = alg_digest(info);
+	EVP_PKEY_CTX *pctx = NULL;
+	OSSL_PARAM	params[4];
+	char		pad[] = OSSL_PKEY_RSA_PAD_MODE_PSS;
+	char		saltlen[] = OSSL_PKEY_RSA_PSS_SALT_LEN_DIGEST;
+	int			rc;
+
+	if (info->digest != NULL && md == NULL)
+		return false;
+	if (sign)
+		rc = EVP_DigestSignInit(mctx, &pctx, md, NULL, key->pkey);
+	else
+		rc = EVP_DigestVerifyInit(mctx, &pctx, md, NULL, key->pkey);
+	if (rc != 1)
+		return false;
+	if (info->family == JOSE_FAMILY_RSA_PSS)
+	{
+		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, pad, 0);
+		params[1] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_MGF1_DIGEST,
+													 (char *) info->digest, 0);
+		params[2] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PSS_SALTLEN,
+													 saltlen, 0);
+		params[3] = OSSL_PARAM_construct_end();
+		if (EVP_PKEY_CTX_set_params(pctx, params) != 1)
+			return false;
+	}
+	return true;
+}
+
+/* Sign with an RSA, EC or OKP key; appends the JOSE-form signature. */
+jose_status
+jose_pkey_sign(jose_key *key, const jose_alg_info *info, const unsigned char *data,
+			   size_t len, jose_buf *out, jose_err *err)
+{
+	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+	unsigned char sig[JOSE_MAX_SIG_LEN];
+	size_t		siglen = sizeof(sig);
+	bool		ok;
+
+	ok = mctx != NULL && start_operation(mctx, key, info, true) &&
+		EVP_DigestSign(mctx, sig, &siglen, data, len) == 1;
+	EVP_MD_CTX_free(mctx);
+	if (!ok)
+	{
+		ERR_clear_error();
+		return jose_fail(err, JOSE_E_CRYPTO, "OpenSSL could not sign with the key.");
+	}
+	if (info->family == JOSE_FAMILY_ECDSA)
+	{
+		if (!der_to_raw(key, sig, siglen, out))
+			return jose_fail(err, JOSE_E_CRYPTO, "Could not convert the ECDSA signature.");
+	}
+	else
+		jose_buf_append(out, sig, siglen);
+	return JOSE_OK;
+}
+
+/* Verify a JOSE-form signature with an RSA, EC or OKP key. */
+jose_status
+jose_pkey_verify(jose_key *key, const jose_alg_info *info, const unsigned char *data,
+				 size_t len, const unsigned char *sig, size_t siglen, jose_err *err)
+{
+	unsigned char der[JOSE_MAX_SIG_LEN];
+	EVP_MD_CTX *mctx;
+	int			rc;
+
+	switch (info->family)
+	{
+		case JOSE_FAMILY_ECDSA:
+			siglen = raw_to_der(key, sig, siglen, der, sizeof(der));
+			if (siglen == 0)
+				return jose_fail(err, JOSE_E_SIGNATURE,
+								 "An %s signature is %zu bytes of R || S with 0 < R, S < n.",
+								 info->name, 2 * key->curve->coord_len);
+			sig = der;
+			break;
+		case JOSE_FAMILY_RSA_PKCS1:
+		case JOSE_FAMILY_RSA_PSS:
+			if (siglen != (size_t) EVP_PKEY_get_size(key->pkey))
+				return jose_fail(err, JOSE_E_SIGNATURE,
+								 "An %s signature with this key is %d bytes; this one has %zu.",
+								 info->name, EVP_PKEY_get_size(key->pkey), siglen);
+			break;
+		case JOSE_FAMILY_EDDSA:
+			if (siglen != 2 * key->curve->coord_len)
+				return jose_fail(err, JOSE_E_SIGNATURE,
+								 "An %s signature is %zu bytes; this one has %zu.",
+								 key->crv, 2 * key->curve->coord_len, siglen);
+			break;
+		default:
+			break;
+	}
+
+	mctx = EVP_MD_CTX_new();
+	if (mctx == NULL || !start_operation(mctx, key, info, false))
+	{
+		EVP_MD_CTX_free(mctx);
+		ERR_clear_error();
+		return jose_fail(err, JOSE_E_CRYPTO, "OpenSSL could not start verification.");
+	}
+	rc = EVP_DigestVerify(mctx, sig, siglen, data, len);
+	EVP_MD_CTX_free(mctx);
+	ERR_clear_error();
+	if (rc != 1)
+		return jose_fail(err, JOSE_E_SIGNATURE, "The signature does not match the key.");
+	return JOSE_OK;
+}

@@ -1,0 +1,226 @@
+/*-------------------------------------------------------------------------
+ *
+ * keytools.c
+ *		SQL key tools: generate keys, convert between JWK and PEM, compute
+ *		thumbprints, build a public JWKS.
+ *
+ * src/pg/keytools.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "glue.h"
+
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include <openssl/crypto.h>
+
+#include "../core/pkey.h"
+
+PG_FUNCTION_INFO_V1(jwt_generate_key);
+PG_FUNCTION_INFO_V1(jwt_public_jwk);
+PG_FUNCTION_INFO_V1(jwt_jwk_thumbprint);
+PG_FUNCTION_INFO_V1(jwt_jwk_from_pem);
+PG_FUNCTION_INFO_V1(jwt_pem_from_jwk);
+PG_FUNCTION_INFO_V1(jwt_jwks);
+
+/* The single key of a key argument; a JWKS is refused. */
+static jose_key *
+single_key_argument(FunctionCallInfo fcinfo, int argno)
+{
+	jose_keyset *set = glue_key_argument(fcinfo, argno);
+
+	if (set->is_set)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid argument"),
+				 errdetail("Pass one JWK, not a JWKS.")));
+	return set->keys[0];
+}
+
+/* A jsonb from JSON text in buf (made by the core); wipes buf afterwards. */
+static Jsonb *
+buf_to_jsonb(jose_buf *buf)
+{
+	Datum		d;
+
+	d = DirectFunctionCall1(jsonb_in, CStringGetDatum(buf->data));
+	OPENSSL_cleanse(buf->data, buf->len);
+	jose_buf_reset(buf);
+	return DatumGetJsonbP(d);
+}
+
+/* Export key as a JWK jsonb (private members when with_private). */
+static Jsonb *
+key_to_jsonb(const jose_key *key, bool with_private)
+{
+	jose_buf   *buf = &glue_workspace()->aux;
+	jose_err	err;
+
+	jose_buf_reset(buf);
+	jose_err_clear(&err);
+	if (jose_key_to_jwk(key, with_private, buf, &err) != JOSE_OK)
+		glue_raise(&err);
+	return buf_to_jsonb(buf);
+}
+
+/* SQL function: jwt.generate_key(kind text, bits integer) returns jsonb */
+Datum
+jwt_generate_key(PG_FUNCTION_ARGS)
+{
+	text	   *kind = PG_GETARG_TEXT_PP(0);
+	int			bits = PG_GETARG_INT32(1);
+	jose_key   *key;
+	jose_err	err;
+	jose_buf   *buf = &glue_workspace()->aux;
+	jose_status st;
+
+	jose_err_clear(&err);
+	if (bits < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid argument"),
+				 errdetail("The key size must be positive, or 0 for the default.")));
+	if (jose_key_generate(VARDATA_ANY(kind), VARSIZE_ANY_EXHDR(kind), bits, &key, &err) != JOSE_OK)
+		glue_raise(&err);
+	jose_buf_reset(buf);
+	st = jose_key_to_jwk(key, true, buf, &err);
+	jose_key_free(key);
+	if (st != JOSE_OK)
+		glue_raise(&err);
+	PG_RETURN_JSONB_P(buf_to_jsonb(buf));
+}
+
+/* SQL function: jwt.public_jwk(jwk jsonb) returns jsonb */
+Datum
+jwt_public_jwk(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_JSONB_P(key_to_jsonb(single_key_argument(fcinfo, 0), false));
+}
+
+/* SQL function: jwt.jwk_thumbprint(jwk jsonb) returns text */
+Datum
+jwt_jwk_thumbprint(PG_FUNCTION_ARGS)
+{
+	jose_key   *key = single_key_argument(fcinfo, 0);
+	char		thumb[48];
+	jose_err	err;
+
+	jose_err_clear(&err);
+	if (jose_key_thumbprint(key, thumb, &err) != JOSE_OK)
+		glue_raise(&err);
+	PG_RETURN_TEXT_P(cstring_to_text(thumb));
+}
+
+/* SQL function: jwt.jwk_from_pem(pem text) returns jsonb */
+Datum
+jwt_jwk_from_pem(PG_FUNCTION_ARGS)
+{
+	text	   *pem = PG_GETARG_TEXT_PP(0);
+	jose_key   *key;
+	jose_buf   *buf = &glue_workspace()->aux;
+	char		thumb[48];
+	jose_err	err;
+
+	if (!jose_text_looks_like_pem(VARDATA_ANY(pem), VARSIZE_ANY_EXHDR(pem)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid key"),
+				 errdetail("The text is not a PEM block.")));
+	key = single_key_argument(fcinfo, 0);
+	jose_err_clear(&err);
+	if (jose_key_thumbprint(key, thumb, &err) != JOSE_OK)
+		glue_raise(&err);
+
+	/* the JWK, then its thumbprint as kid (the PEM had no kid to keep) */
+	jose_buf_reset(buf);
+	if (jose_key_to_jwk(key, true, buf, &err) != JOSE_OK)
+		glue_raise(&err);
+	buf->len--;					/* reopen the object */
+	jose_buf_puts(buf, ",\"kid\":\"");
+	jose_buf_puts(buf, thumb);
+	jose_buf_puts(buf, "\"}");
+	PG_RETURN_JSONB_P(buf_to_jsonb(buf));
+}
+
+/* SQL function: jwt.pem_from_jwk(jwk jsonb) returns text */
+Datum
+jwt_pem_from_jwk(PG_FUNCTION_ARGS)
+{
+	jose_key   *key = single_key_argument(fcinfo, 0);
+	jose_buf   *buf = &glue_workspace()->aux;
+	jose_err	err;
+	text	   *result;
+
+	jose_err_clear(&err);
+	jose_buf_reset(buf);
+	if (jose_key_to_pem(key, true, buf, &err) != JOSE_OK)
+		glue_raise(&err);
+	result = cstring_to_text_with_len(buf->data, (int) buf->len);
+	OPENSSL_cleanse(buf->data, buf->len);
+	jose_buf_reset(buf);
+	PG_RETURN_TEXT_P(result);
+}
+
+/* SQL function: jwt.jwks(keys jsonb[]) returns jsonb */
+Datum
+jwt_jwks(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	StringInfoData out;
+	jose_buf   *buf = &glue_workspace()->aux;
+	char	  **kids;
+
+	deconstruct_array(arr, JSONBOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	kids = palloc0(sizeof(char *) * (n + 1));
+	initStringInfo(&out);
+	appendStringInfoString(&out, "{\"keys\":[");
+	for (int i = 0; i < n; i++)
+	{
+		jose_keyset *set;
+		jose_key   *key;
+		jose_err	err;
+		char		thumb[48];
+
+		if (nulls[i])
+			continue;
+
+		set = glue_key_value(JSONBOID, elems[i]);
+		if (set->is_set)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid argument"),
+					 errdetail("Each element must be one JWK, not a JWKS.")));
+		key = set->keys[0];
+
+		jose_err_clear(&err);
+		jose_buf_reset(buf);
+		if (jose_key_to_jwk(key, false, buf, &err) != JOSE_OK ||
+			jose_key_thumbprint(key, thumb, &err) != JOSE_OK)
+			glue_raise(&err);
+		kids[i] = pstrdup(key->kid ? key->kid : thumb);
+		for (int j = 0; j < i; j++)
+			if (kids[j] != NULL && strcmp(kids[j], kids[i]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid argument"),
+						 errdetail("Two keys of the set have the same kid.")));
+		if (key->kid == NULL)
+		{
+			/* a published key needs a kid to be selected by: use the thumbprint */
+			buf->len--;
+			jose_buf_puts(buf, ",\"kid\":\"");
+			jose_buf_puts(buf, thumb);
+			jose_buf_puts(buf, "\"}");
+		}
+		if (out.len > 9)
+			appendStringInfoChar(&out, ',');
+		appendBinaryStringInfo(&out, buf->data, (int) buf->len);
+	}
+	appendStringInfoString(&out, "]}");
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+}
