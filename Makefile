@@ -47,6 +47,10 @@ SHLIB_LINK += -lcrypto
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# every object depends on every header: the set is small, and a stale object
+# compiled against an older struct layout is a crash waiting to happen
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/core/*.h src/pg/*.h)
+
 # C unit tests of the database-independent core (no server needed)
 CORE_SRCS = $(filter src/core/%, $(OBJS:.o=.c))
 test/core/run_core_tests: test/core/*.c test/core/*.h $(CORE_SRCS) src/core/*.h
