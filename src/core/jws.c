@@ -414,6 +414,11 @@ jose_jws_sign(jose_workspace *ws, const jose_keyset *keys, jose_alg alg,
 			return st;
 		if (ws->header.nodes[0].type != JOSE_JSON_OBJECT)
 			return jose_fail(err, JOSE_E_ARGUMENT, "The header must be a JSON object.");
+
+		/* never produce a token our own verifier (and RFC 7797 peers) would read differently */
+		st = check_header_extensions(&ws->header, err);
+		if (st != JOSE_OK)
+			return st;
 		has_typ = jose_json_member(&ws->header, 0, "typ") != JOSE_JSON_NONE;
 		has_kid = jose_json_member(&ws->header, 0, "kid") != JOSE_JSON_NONE;
 	}

@@ -30,6 +30,13 @@ jose_key_free(jose_key *key)
 		return;
 	for (int i = 0; i < 3; i++)
 		EVP_MAC_CTX_free(key->hmac[i]);
+	for (int i = 0; i < JOSE_ALG_COUNT; i++)
+	{
+		EVP_PKEY_CTX_free(key->verify_ctx[i]);
+		EVP_PKEY_CTX_free(key->sign_ctx[i]);
+	}
+	EVP_MD_CTX_free(key->eddsa_verify);
+	EVP_MD_CTX_free(key->eddsa_sign);
 	if (key->secret != NULL)
 	{
 		OPENSSL_cleanse(key->secret, key->secret_len);

@@ -69,6 +69,10 @@ typedef struct jose_key
 	char		crv[16];		/* EC and OKP: the JWK curve name */
 	const struct jose_curve *curve; /* EC and OKP: facts about the curve */
 	EVP_MAC_CTX *hmac[3];		/* oct: pre-keyed HMAC per hash, lazily made */
+	EVP_PKEY_CTX *verify_ctx[JOSE_ALG_COUNT];	/* RSA, EC: set up per algorithm */
+	EVP_PKEY_CTX *sign_ctx[JOSE_ALG_COUNT];
+	EVP_MD_CTX *eddsa_verify;	/* OKP: set up once */
+	EVP_MD_CTX *eddsa_sign;
 } jose_key;
 
 typedef struct jose_keyset

@@ -137,29 +137,32 @@ der_to_raw(const jose_key *key, const unsigned char *der, size_t derlen, jose_bu
 }
 
 /*
- * Start a sign or verify operation with the parameters JOSE fixes.  The
- * non-_ex initialisers take the pre-fetched EVP_MD, which spares a fetch
- * by name on every call.
+ * The key's context for alg, set up once with the parameters JOSE fixes:
+ * the signature's digest, and for PSS the padding, MGF1 digest and a salt
+ * as long as the hash.  Setting these up (and fetching the implementation)
+ * costs as much as a small verification, so keys keep their contexts.
  */
-static bool
-start_operation(EVP_MD_CTX *mctx, const jose_key *key, const jose_alg_info *info, bool sign)
+static EVP_PKEY_CTX *
+operation_ctx(jose_key *key, const jose_alg_info *info, bool sign)
 {
+	EVP_PKEY_CTX **slot = sign ? &key->sign_ctx[info->alg] : &key->verify_ctx[info->alg];
 	const EVP_MD *md = alg_digest(info);
-	EVP_PKEY_CTX *pctx = NULL;
+	EVP_PKEY_CTX *ctx;
 	OSSL_PARAM	params[4];
 	char		pad[] = OSSL_PKEY_RSA_PAD_MODE_PSS;
 	char		saltlen[] = OSSL_PKEY_RSA_PSS_SALT_LEN_DIGEST;
-	int			rc;
+	bool		ok;
 
-	if (info->digest != NULL && md == NULL)
-		return false;
-	if (sign)
-		rc = EVP_DigestSignInit(mctx, &pctx, md, NULL, key->pkey);
-	else
-		rc = EVP_DigestVerifyInit(mctx, &pctx, md, NULL, key->pkey);
-	if (rc != 1)
-		return false;
-	if (info->family == JOSE_FAMILY_RSA_PSS)
+	if (*slot != NULL)
+		return *slot;
+	if (md == NULL)
+		return NULL;
+	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
+	if (ctx == NULL)
+		return NULL;
+	ok = (sign ? EVP_PKEY_sign_init(ctx) : EVP_PKEY_verify_init(ctx)) == 1 &&
+		EVP_PKEY_CTX_set_signature_md(ctx, md) == 1;
+	if (ok && info->family == JOSE_FAMILY_RSA_PSS)
 	{
 		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, pad, 0);
 		params[1] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_MGF1_DIGEST,
@@ -167,10 +170,61 @@ start_operation(EVP_MD_CTX *mctx, const jose_key *key, const jose_alg_info *info
 		params[2] = OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PSS_SALTLEN,
 													 saltlen, 0);
 		params[3] = OSSL_PARAM_construct_end();
-		if (EVP_PKEY_CTX_set_params(pctx, params) != 1)
-			return false;
+		ok = EVP_PKEY_CTX_set_params(ctx, params) == 1;
 	}
-	return true;
+	if (!ok)
+	{
+		EVP_PKEY_CTX_free(ctx);
+		return NULL;
+	}
+	*slot = ctx;
+	return ctx;
+}
+
+/* The key's EdDSA context (pure EdDSA signs the message itself, no digest). */
+static EVP_MD_CTX *
+eddsa_ctx(jose_key *key, bool sign)
+{
+	EVP_MD_CTX **slot = sign ? &key->eddsa_sign : &key->eddsa_verify;
+	EVP_MD_CTX *ctx;
+	int			rc;
+
+	if (*slot != NULL)
+		return *slot;
+	ctx = EVP_MD_CTX_new();
+	if (ctx == NULL)
+		return NULL;
+	rc = sign ? EVP_DigestSignInit(ctx, NULL, NULL, NULL, key->pkey)
+		: EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey);
+	if (rc != 1)
+	{
+		EVP_MD_CTX_free(ctx);
+		return NULL;
+	}
+	*slot = ctx;
+	return ctx;
+}
+
+/* Drop a key's cached contexts for alg, after a failure left them suspect. */
+static void
+drop_contexts(jose_key *key, const jose_alg_info *info)
+{
+	EVP_PKEY_CTX_free(key->verify_ctx[info->alg]);
+	EVP_PKEY_CTX_free(key->sign_ctx[info->alg]);
+	key->verify_ctx[info->alg] = key->sign_ctx[info->alg] = NULL;
+	EVP_MD_CTX_free(key->eddsa_verify);
+	EVP_MD_CTX_free(key->eddsa_sign);
+	key->eddsa_verify = key->eddsa_sign = NULL;
+}
+
+/* Hash data with the algorithm's digest into out. */
+static bool
+hash_input(const jose_alg_info *info, const unsigned char *data, size_t len,
+		   unsigned char *out, unsigned int *outlen)
+{
+	const EVP_MD *md = alg_digest(info);
+
+	return md != NULL && EVP_Digest(data, len, out, outlen, md, NULL) == 1;
 }
 
 /* Sign with an RSA, EC or OKP key; appends the JOSE-form signature. */
@@ -178,16 +232,28 @@ jose_status
 jose_pkey_sign(jose_key *key, const jose_alg_info *info, const unsigned char *data,
 			   size_t len, jose_buf *out, jose_err *err)
 {
-	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
 	unsigned char sig[JOSE_MAX_SIG_LEN];
 	size_t		siglen = sizeof(sig);
+	unsigned char hash[EVP_MAX_MD_SIZE];
+	unsigned int hashlen = 0;
 	bool		ok;
 
-	ok = mctx != NULL && start_operation(mctx, key, info, true) &&
-		EVP_DigestSign(mctx, sig, &siglen, data, len) == 1;
-	EVP_MD_CTX_free(mctx);
+	if (info->family == JOSE_FAMILY_EDDSA)
+	{
+		EVP_MD_CTX *ctx = eddsa_ctx(key, true);
+
+		ok = ctx != NULL && EVP_DigestSign(ctx, sig, &siglen, data, len) == 1;
+	}
+	else
+	{
+		EVP_PKEY_CTX *ctx = operation_ctx(key, info, true);
+
+		ok = ctx != NULL && hash_input(info, data, len, hash, &hashlen) &&
+			EVP_PKEY_sign(ctx, sig, &siglen, hash, hashlen) == 1;
+	}
 	if (!ok)
 	{
+		drop_contexts(key, info);
 		ERR_clear_error();
 		return jose_fail(err, JOSE_E_CRYPTO, "OpenSSL could not sign with the key.");
 	}
@@ -207,7 +273,8 @@ jose_pkey_verify(jose_key *key, const jose_alg_info *info, const unsigned char *
 				 size_t len, const unsigned char *sig, size_t siglen, jose_err *err)
 {
 	unsigned char der[JOSE_MAX_SIG_LEN];
-	EVP_MD_CTX *mctx;
+	unsigned char hash[EVP_MAX_MD_SIZE];
+	unsigned int hashlen = 0;
 	int			rc;
 
 	switch (info->family)
@@ -237,17 +304,26 @@ jose_pkey_verify(jose_key *key, const jose_alg_info *info, const unsigned char *
 			break;
 	}
 
-	mctx = EVP_MD_CTX_new();
-	if (mctx == NULL || !start_operation(mctx, key, info, false))
+	if (info->family == JOSE_FAMILY_EDDSA)
 	{
-		EVP_MD_CTX_free(mctx);
-		ERR_clear_error();
-		return jose_fail(err, JOSE_E_CRYPTO, "OpenSSL could not start verification.");
+		EVP_MD_CTX *ctx = eddsa_ctx(key, false);
+
+		rc = ctx ? EVP_DigestVerify(ctx, sig, siglen, data, len) : -1;
 	}
-	rc = EVP_DigestVerify(mctx, sig, siglen, data, len);
-	EVP_MD_CTX_free(mctx);
-	ERR_clear_error();
+	else
+	{
+		EVP_PKEY_CTX *ctx = operation_ctx(key, info, false);
+
+		rc = (ctx && hash_input(info, data, len, hash, &hashlen))
+			? EVP_PKEY_verify(ctx, sig, siglen, hash, hashlen) : -1;
+	}
 	if (rc != 1)
+	{
+		drop_contexts(key, info);
+		ERR_clear_error();
+		if (rc < 0)
+			return jose_fail(err, JOSE_E_CRYPTO, "OpenSSL could not run the verification.");
 		return jose_fail(err, JOSE_E_SIGNATURE, "The signature does not match the key.");
+	}
 	return JOSE_OK;
 }
