@@ -8,6 +8,9 @@
 -- checks, the transaction's start time; none is LEAKPROOF, because their
 -- errors depend on their input.
 
+-- The functions are for every role (policies call them as the querying user).
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+
 -- ---------------------------------------------------------------------------
 -- signing
 -- ---------------------------------------------------------------------------
@@ -242,7 +245,9 @@ CREATE AGGREGATE jwks_agg(jsonb) (
     SFUNC = pg_catalog.array_append,
     STYPE = jsonb[],
     FINALFUNC = jwks,
-    INITCOND = '{}'
+    COMBINEFUNC = pg_catalog.array_cat,
+    INITCOND = '{}',
+    PARALLEL = SAFE
 );
 
 COMMENT ON AGGREGATE jwks_agg(jsonb) IS

@@ -15,6 +15,7 @@
  */
 #include "sig.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -87,6 +88,36 @@ jose_hmac(jose_key *key, const jose_alg_info *info,
 	}
 	if (!EVP_MAC_update(ctx, data, len) ||
 		!EVP_MAC_final(ctx, out, outlen, EVP_MAX_MD_SIZE))
+	{
+		ERR_clear_error();
+		return jose_fail(err, JOSE_E_CRYPTO, "HMAC computation failed.");
+	}
+	return JOSE_OK;
+}
+
+/* One-shot HMAC over several parts (the JWE CBC-HMAC tag input). */
+jose_status
+jose_hmac_parts(const char *digest, const unsigned char *key, size_t keylen,
+				const unsigned char *const *parts, const size_t *lens, int nparts,
+				unsigned char *out, size_t *outlen, jose_err *err)
+{
+	EVP_MAC_CTX *ctx;
+	OSSL_PARAM	params[2];
+	bool		ok;
+
+	if (hmac_algorithm == NULL && jose_crypto_init(err) != JOSE_OK)
+		return err ? err->status : JOSE_E_CRYPTO;
+	ctx = EVP_MAC_CTX_new(hmac_algorithm);
+	if (ctx == NULL)
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate an HMAC context.");
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *) digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	ok = EVP_MAC_init(ctx, key, keylen, params) == 1;
+	for (int i = 0; ok && i < nparts; i++)
+		ok = EVP_MAC_update(ctx, parts[i], lens[i]) == 1;
+	ok = ok && EVP_MAC_final(ctx, out, outlen, EVP_MAX_MD_SIZE) == 1;
+	EVP_MAC_CTX_free(ctx);
+	if (!ok)
 	{
 		ERR_clear_error();
 		return jose_fail(err, JOSE_E_CRYPTO, "HMAC computation failed.");

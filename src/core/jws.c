@@ -116,7 +116,7 @@ jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
 {
 	const char *dots[5];
 	int			ndots = 0;
-	size_t		header_len;
+	size_t		header_len = 0;
 	size_t		n;
 	jose_json_limits jl = json_limits(limits);
 	jose_status st;
@@ -463,6 +463,10 @@ jose_jws_sign(jose_workspace *ws, const jose_keyset *keys, jose_alg alg,
 	jose_buf_append_b64url(&ws->out, ws->scratch.data, ws->scratch.len);
 	if (ws->out.failed || ws->scratch.failed)
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate the token.");
+	if (ws->out.len > limits->max_token_size)
+		return jose_fail(err, JOSE_E_LIMIT,
+						 "The token would exceed %zu bytes (token_ext.max_token_size).",
+						 limits->max_token_size);
 	return JOSE_OK;
 }
 

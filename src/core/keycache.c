@@ -26,12 +26,6 @@ struct jose_keycache_entry
 	jose_keyset *set;
 };
 
-/*
- * A set that could not be cached; kept until the next put so the caller's
- * pointer stays valid for the call that made it.
- */
-static jose_keyset *uncached_set = NULL;
-
 /* A fast 64-bit hash of the material (word-at-a-time multiply-mix). */
 static uint64_t
 hash_material(int tag, const unsigned char *p, size_t len)
@@ -166,8 +160,12 @@ jose_keycache_put(jose_keycache *cache, int tag, const void *material, size_t le
 {
 	jose_keycache_entry *e;
 
-	jose_keyset_free(uncached_set);
-	uncached_set = NULL;
+	/*
+	 * A set that could not be cached is kept until the next put, so the
+	 * caller's pointer stays valid for the call that made it.
+	 */
+	jose_keyset_free(cache->uncached);
+	cache->uncached = NULL;
 
 	if (cache->max_entries == 0 || len > cache->max_bytes)
 		goto uncached;
@@ -204,7 +202,7 @@ jose_keycache_put(jose_keycache *cache, int tag, const void *material, size_t le
 	return;
 
 uncached:
-	uncached_set = set;
+	cache->uncached = set;
 }
 
 /* Drop every entry. */
@@ -213,6 +211,16 @@ jose_keycache_clear(jose_keycache *cache)
 {
 	while (cache->lru_tail != NULL)
 		remove_entry(cache, cache->lru_tail);
-	jose_keyset_free(uncached_set);
-	uncached_set = NULL;
+	jose_keyset_free(cache->uncached);
+	cache->uncached = NULL;
+}
+
+/* Drop every entry and release the cache's own storage. */
+void
+jose_keycache_free(jose_keycache *cache)
+{
+	jose_keycache_clear(cache);
+	free(cache->buckets);
+	cache->buckets = NULL;
+	cache->n_buckets = 0;
 }

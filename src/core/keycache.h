@@ -35,6 +35,7 @@ typedef struct jose_keycache
 	size_t		max_bytes;
 	uint64_t	hits;
 	uint64_t	misses;
+	jose_keyset *uncached;		/* a set that could not be stored (see put) */
 } jose_keycache;
 
 /* Prepare an empty cache with the given bounds. */
@@ -59,5 +60,8 @@ extern void jose_keycache_put(jose_keycache *cache, int tag, const void *materia
 
 /* Drop every entry. */
 extern void jose_keycache_clear(jose_keycache *cache);
+
+/* Drop every entry and release the cache's own storage. */
+extern void jose_keycache_free(jose_keycache *cache);
 
 #endif							/* JOSE_KEYCACHE_H */

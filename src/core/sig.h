@@ -42,6 +42,12 @@ extern jose_status jose_hmac(jose_key *key, const jose_alg_info *info,
 							 const unsigned char *data, size_t len,
 							 unsigned char *out, size_t *outlen, jose_err *err);
 
+/* One-shot HMAC over several parts (out holds EVP_MAX_MD_SIZE bytes). */
+extern jose_status jose_hmac_parts(const char *digest, const unsigned char *key,
+								   size_t keylen, const unsigned char *const *parts,
+								   const size_t *lens, int nparts, unsigned char *out,
+								   size_t *outlen, jose_err *err);
+
 /* Sign with an RSA, EC or OKP key, appending the JOSE-form signature. */
 extern jose_status jose_pkey_sign(jose_key *key, const jose_alg_info *info,
 								  const unsigned char *data, size_t len,

@@ -41,6 +41,8 @@ typedef enum jose_status
 	JOSE_E_MISSING_CLAIM,		/* a required claim is absent */
 	JOSE_E_TYPE,				/* header typ is not the expected type */
 	JOSE_E_CRIT,				/* unsupported critical header parameter */
+	JOSE_E_DECRYPT,				/* any cryptographic failure of a decryption */
+	JOSE_E_UNSUPPORTED,			/* a recognised feature token_ext refuses */
 	JOSE_E_LIMIT,				/* an input is over a documented limit */
 	JOSE_E_ARGUMENT,			/* the caller passed an invalid option */
 	JOSE_E_CRYPTO,				/* OpenSSL failed where it should not */

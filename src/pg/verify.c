@@ -224,6 +224,10 @@ jwt_try_verify(PG_FUNCTION_ARGS)
 	jose_err_clear(&err);
 	st = verify_jwt(fcinfo, &a, &jws, &err);
 
+	/* an unusable key (too short for the algorithm, use/key_ops) is the caller's mistake too */
+	if (st == JOSE_E_KEY)
+		glue_raise(&err);
+
 	/* the header, whenever it parsed */
 	if (ws->header.n_nodes > 0 && ws->header.nodes[0].type == JOSE_JSON_OBJECT)
 	{

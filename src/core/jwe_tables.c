@@ -1,0 +1,154 @@
+/*-------------------------------------------------------------------------
+ *
+ * jwe_tables.c
+ *		The JWE key-management and content-encryption algorithms.
+ *
+ * src/core/jwe_tables.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "jwe.h"
+
+#include <string.h>
+
+static const jose_jwe_alg_info alg_table[JOSE_JWE_ALG_COUNT] = {
+	[JOSE_JWE_DIR] = {JOSE_JWE_DIR, "dir", JOSE_KM_DIR, 0, NULL},
+	[JOSE_JWE_A128KW] = {JOSE_JWE_A128KW, "A128KW", JOSE_KM_AESKW, 16, NULL},
+	[JOSE_JWE_A192KW] = {JOSE_JWE_A192KW, "A192KW", JOSE_KM_AESKW, 24, NULL},
+	[JOSE_JWE_A256KW] = {JOSE_JWE_A256KW, "A256KW", JOSE_KM_AESKW, 32, NULL},
+	[JOSE_JWE_A128GCMKW] = {JOSE_JWE_A128GCMKW, "A128GCMKW", JOSE_KM_AESGCMKW, 16, NULL},
+	[JOSE_JWE_A192GCMKW] = {JOSE_JWE_A192GCMKW, "A192GCMKW", JOSE_KM_AESGCMKW, 24, NULL},
+	[JOSE_JWE_A256GCMKW] = {JOSE_JWE_A256GCMKW, "A256GCMKW", JOSE_KM_AESGCMKW, 32, NULL},
+	[JOSE_JWE_RSA_OAEP] = {JOSE_JWE_RSA_OAEP, "RSA-OAEP", JOSE_KM_RSA_OAEP, 0, "SHA1"},
+	[JOSE_JWE_RSA_OAEP_256] = {JOSE_JWE_RSA_OAEP_256, "RSA-OAEP-256", JOSE_KM_RSA_OAEP, 0, "SHA256"},
+	[JOSE_JWE_ECDH_ES] = {JOSE_JWE_ECDH_ES, "ECDH-ES", JOSE_KM_ECDH, 0, NULL},
+	[JOSE_JWE_ECDH_ES_A128KW] = {JOSE_JWE_ECDH_ES_A128KW, "ECDH-ES+A128KW", JOSE_KM_ECDH, 16, NULL},
+	[JOSE_JWE_ECDH_ES_A192KW] = {JOSE_JWE_ECDH_ES_A192KW, "ECDH-ES+A192KW", JOSE_KM_ECDH, 24, NULL},
+	[JOSE_JWE_ECDH_ES_A256KW] = {JOSE_JWE_ECDH_ES_A256KW, "ECDH-ES+A256KW", JOSE_KM_ECDH, 32, NULL},
+	[JOSE_JWE_PBES2_HS256_A128KW] = {JOSE_JWE_PBES2_HS256_A128KW, "PBES2-HS256+A128KW", JOSE_KM_PBES2, 16, "SHA256"},
+	[JOSE_JWE_PBES2_HS384_A192KW] = {JOSE_JWE_PBES2_HS384_A192KW, "PBES2-HS384+A192KW", JOSE_KM_PBES2, 24, "SHA384"},
+	[JOSE_JWE_PBES2_HS512_A256KW] = {JOSE_JWE_PBES2_HS512_A256KW, "PBES2-HS512+A256KW", JOSE_KM_PBES2, 32, "SHA512"},
+};
+
+static const jose_jwe_enc_info enc_table[JOSE_JWE_ENC_COUNT] = {
+	[JOSE_JWE_A128GCM] = {JOSE_JWE_A128GCM, "A128GCM", false, 16, 12, 16, "AES-128-GCM", NULL},
+	[JOSE_JWE_A192GCM] = {JOSE_JWE_A192GCM, "A192GCM", false, 24, 12, 16, "AES-192-GCM", NULL},
+	[JOSE_JWE_A256GCM] = {JOSE_JWE_A256GCM, "A256GCM", false, 32, 12, 16, "AES-256-GCM", NULL},
+	[JOSE_JWE_A128CBC_HS256] = {JOSE_JWE_A128CBC_HS256, "A128CBC-HS256", true, 32, 16, 16, "AES-128-CBC", "SHA256"},
+	[JOSE_JWE_A192CBC_HS384] = {JOSE_JWE_A192CBC_HS384, "A192CBC-HS384", true, 48, 16, 24, "AES-192-CBC", "SHA384"},
+	[JOSE_JWE_A256CBC_HS512] = {JOSE_JWE_A256CBC_HS512, "A256CBC-HS512", true, 64, 16, 32, "AES-256-CBC", "SHA512"},
+};
+
+/* Facts about a JWE key-management algorithm, or NULL. */
+const jose_jwe_alg_info *
+jose_jwe_alg_get(jose_jwe_alg alg)
+{
+	if (alg <= JOSE_JWE_ALG_UNKNOWN || alg >= JOSE_JWE_ALG_COUNT)
+		return NULL;
+	return &alg_table[alg];
+}
+
+/* Facts about a content encryption, or NULL. */
+const jose_jwe_enc_info *
+jose_jwe_enc_get(jose_jwe_enc enc)
+{
+	if (enc <= JOSE_JWE_ENC_UNKNOWN || enc >= JOSE_JWE_ENC_COUNT)
+		return NULL;
+	return &enc_table[enc];
+}
+
+/* The key-management algorithm named exactly name, or UNKNOWN. */
+jose_jwe_alg
+jose_jwe_alg_lookup(const char *name, size_t len)
+{
+	for (int a = 1; a < JOSE_JWE_ALG_COUNT; a++)
+		if (strlen(alg_table[a].name) == len && memcmp(alg_table[a].name, name, len) == 0)
+			return (jose_jwe_alg) a;
+	return JOSE_JWE_ALG_UNKNOWN;
+}
+
+/* The content encryption named exactly name, or UNKNOWN. */
+jose_jwe_enc
+jose_jwe_enc_lookup(const char *name, size_t len)
+{
+	for (int e = 1; e < JOSE_JWE_ENC_COUNT; e++)
+		if (strlen(enc_table[e].name) == len && memcmp(enc_table[e].name, name, len) == 0)
+			return (jose_jwe_enc) e;
+	return JOSE_JWE_ENC_UNKNOWN;
+}
+
+/* Split a comma-separated list, calling found(name, len) for each; stop on failure. */
+static jose_status
+each_name(const char *list, size_t len,
+		  jose_status (*found) (const char *, size_t, uint32_t *, jose_err *),
+		  uint32_t *set, jose_err *err)
+{
+	size_t		i = 0;
+
+	*set = 0;
+	while (i <= len)
+	{
+		size_t		start,
+					end;
+		jose_status st;
+
+		while (i < len && list[i] == ' ')
+			i++;
+		start = i;
+		while (i < len && list[i] != ',')
+			i++;
+		end = i;
+		while (end > start && list[end - 1] == ' ')
+			end--;
+		st = found(list + start, end - start, set, err);
+		if (st != JOSE_OK)
+			return st;
+		i++;
+	}
+	return JOSE_OK;
+}
+
+/* Add one key-management algorithm name to a set. */
+static jose_status
+add_alg(const char *name, size_t len, uint32_t *set, jose_err *err)
+{
+	jose_jwe_alg a = jose_jwe_alg_lookup(name, len);
+
+	if (len == 6 && memcmp(name, "RSA1_5", 6) == 0)
+		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
+						 "RSA1_5 is refused: its padding oracle (Bleichenbacher) cannot be closed.");
+	if (a == JOSE_JWE_ALG_UNKNOWN)
+		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
+						 "\"%.*s\" is not a JWE key-management algorithm token_ext supports.",
+						 (int) (len > 32 ? 32 : len), name);
+	*set |= JOSE_JWE_BIT(a);
+	return JOSE_OK;
+}
+
+/* Add one content-encryption name to a set. */
+static jose_status
+add_enc(const char *name, size_t len, uint32_t *set, jose_err *err)
+{
+	jose_jwe_enc e = jose_jwe_enc_lookup(name, len);
+
+	if (e == JOSE_JWE_ENC_UNKNOWN)
+		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
+						 "\"%.*s\" is not a JWE content encryption token_ext supports.",
+						 (int) (len > 32 ? 32 : len), name);
+	*set |= JOSE_JWE_BIT(e);
+	return JOSE_OK;
+}
+
+/* Parse a comma-separated list of key-management algorithms. */
+jose_status
+jose_jwe_alg_set_parse(const char *list, size_t len, jose_jwe_alg_set *set, jose_err *err)
+{
+	return each_name(list, len, add_alg, set, err);
+}
+
+/* Parse a comma-separated list of content encryptions. */
+jose_status
+jose_jwe_enc_set_parse(const char *list, size_t len, jose_jwe_enc_set *set, jose_err *err)
+{
+	return each_name(list, len, add_enc, set, err);
+}

@@ -1,0 +1,72 @@
+-- labels.sql: volatility, strictness, parallel safety, LEAKPROOF and
+-- SECURITY DEFINER of every jwt.* function, from pg_proc.
+--
+-- verify/try_verify/verify_raw/decode read the transaction start time and
+-- settings: STABLE.  sign/sign_raw and the cache functions: VOLATILE.
+-- decode is STRICT (NULL token -> NULL); the others handle NULL options
+-- themselves and are not.  Cache functions touch backend-local state, so
+-- they are PARALLEL RESTRICTED.  The key tools are pure functions of
+-- their arguments (IMMUTABLE STRICT) except generate_key (VOLATILE).  None may be LEAKPROOF (errors depend on
+-- input) and none runs as SECURITY DEFINER.  A function missing from this
+-- table, or present in the table but not installed, fails a test.
+BEGIN;
+SELECT plan(78);
+
+CREATE TEMP TABLE expected_labels (sig text, vol "char", strict bool, par "char");
+INSERT INTO expected_labels VALUES
+  ('jwt.sign(jsonb,bytea,text,jsonb)', 'v', false, 's'),
+  ('jwt.sign(jsonb,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.sign(jsonb,jsonb,text,jsonb)', 'v', false, 's'),
+  ('jwt.sign_raw(bytea,bytea,text,jsonb)', 'v', false, 's'),
+  ('jwt.sign_raw(bytea,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.sign_raw(bytea,jsonb,text,jsonb)', 'v', false, 's'),
+  ('jwt.verify(text,bytea,text,text,text,interval,text[],timestamp with time zone,text)', 's', false, 's'),
+  ('jwt.verify(text,text,text,text,text,interval,text[],timestamp with time zone,text)', 's', false, 's'),
+  ('jwt.verify(text,jsonb,text,text,text,interval,text[],timestamp with time zone,text)', 's', false, 's'),
+  ('jwt.try_verify(text,bytea,text,text,text,interval,text[],timestamp with time zone,text)', 's', false, 's'),
+  ('jwt.try_verify(text,text,text,text,text,interval,text[],timestamp with time zone,text)', 's', false, 's'),
+  ('jwt.try_verify(text,jsonb,text,text,text,interval,text[],timestamp with time zone,text)', 's', false, 's'),
+  ('jwt.verify_raw(text,bytea,text,text)', 's', false, 's'),
+  ('jwt.verify_raw(text,text,text,text)', 's', false, 's'),
+  ('jwt.verify_raw(text,jsonb,text,text)', 's', false, 's'),
+  ('jwt.decode(text)', 's', true, 's'),
+  ('jwt.clear_key_cache()', 'v', false, 'r'),
+  ('jwt.key_cache_stats()', 'v', false, 'r'),
+  ('jwt.generate_key(text,integer)', 'v', true, 's'),
+  ('jwt.public_jwk(jsonb)', 'i', true, 's'),
+  ('jwt.jwk_thumbprint(jsonb)', 'i', true, 's'),
+  ('jwt.jwk_from_pem(text)', 'i', true, 's'),
+  ('jwt.pem_from_jwk(jsonb)', 'i', true, 's'),
+  ('jwt.jwks(jsonb[])', 'i', true, 's'),
+  -- an aggregate: array_append + jwks are both safe, so the aggregate should
+  -- be too (CREATE AGGREGATE defaults to PARALLEL UNSAFE)
+  ('jwt.jwks_agg(jsonb)', 'i', false, 's');
+
+SELECT is(p.provolatile, e.vol, e.sig || ' volatility is ' || e.vol::text)
+  FROM expected_labels e LEFT JOIN pg_proc p ON p.oid = to_regprocedure(e.sig) ORDER BY e.sig;
+SELECT is(p.proisstrict, e.strict, e.sig || CASE WHEN e.strict THEN ' is' ELSE ' is not' END || ' STRICT')
+  FROM expected_labels e LEFT JOIN pg_proc p ON p.oid = to_regprocedure(e.sig) ORDER BY e.sig;
+SELECT is(p.proparallel, e.par, e.sig || ' parallel label is ' || e.par::text)
+  FROM expected_labels e LEFT JOIN pg_proc p ON p.oid = to_regprocedure(e.sig) ORDER BY e.sig;
+
+SELECT is_empty(
+  $$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = 'jwt' AND (p.proleakproof OR p.prosecdef)$$,
+  'no jwt function is LEAKPROOF or SECURITY DEFINER');
+
+SELECT set_eq(
+  $$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = 'jwt'$$,
+  $$SELECT sig FROM expected_labels$$,
+  'the label table covers exactly the installed jwt functions');
+
+-- the labels as the planner sees them: a STABLE function is not folded
+-- into a prepared generic plan, so the check time is re-read per call
+SELECT is(
+  (SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'jwt' AND p.proname IN ('verify', 'try_verify', 'verify_raw', 'decode')
+      AND p.provolatile = 's'),
+  10, 'all ten verification and inspection functions are STABLE');
+
+SELECT * FROM finish();
+ROLLBACK;
