@@ -54,8 +54,22 @@ format_time(double t, char *out, size_t outlen)
 	}
 	secs = (time_t) floor(t);
 	if (gmtime_r(&secs, &tm) == NULL ||
-		strftime(out, outlen, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+	{
 		snprintf(out, outlen, "%.0f", t);
+		return;
+	}
+	/* keep a fractional NumericDate's fraction, so the detail is exact */
+	if (t != floor(t))
+	{
+		char		frac[16];
+
+		snprintf(frac, sizeof(frac), "%.6f", t - floor(t));
+		for (size_t n = strlen(frac); n > 2 && frac[n - 1] == '0'; n--)
+			frac[n - 1] = '\0';
+		strncat(out, frac + 1, outlen - strlen(out) - 1);
+	}
+	strncat(out, " UTC", outlen - strlen(out) - 1);
 }
 
 /* Check that aud (string or array of strings) names the expected audience. */
@@ -131,7 +145,12 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 	st = read_time_claim(c, "iat", &t, &present, err);
 	if (st != JOSE_OK)
 		return st;
-	if (present && o->now + o->leeway < t)
+	/*
+	 * iat is informational (RFC 7519 4.1.6), and issuers commonly round the
+	 * current time to a whole second, which can put it up to a second ahead
+	 * of ours; only an iat beyond that tolerance (plus leeway) is refused.
+	 */
+	if (present && o->now + o->leeway + JOSE_IAT_TOLERANCE < t)
 	{
 		format_time(t, when, sizeof(when));
 		return jose_fail(err, JOSE_E_ISSUED_IN_FUTURE,

@@ -15,6 +15,9 @@
 #include "json.h"
 #include "status.h"
 
+/* Seconds an iat may be ahead of the check time (issuers round to seconds). */
+#define JOSE_IAT_TOLERANCE 1.0
+
 typedef struct jose_claims_opts
 {
 	double		now;			/* the check time, seconds since 1970 UTC */

@@ -157,10 +157,12 @@ read_common_members(const jose_json *doc, uint32_t obj, jose_key *key, jose_err 
 			if (doc->nodes[e].type != JOSE_JSON_STRING)
 				return jose_fail(err, JOSE_E_KEY,
 								 "The JWK member \"key_ops\" holds a non-string.");
+			/* RFC 7517 4.3: no value may repeat, known or not */
+			for (uint32_t p = v + 1; p < e; p = doc->nodes[p].next)
+				if (jose_json_string_eq(doc, p, jose_json_text(doc, e), doc->nodes[e].len))
+					return jose_fail(err, JOSE_E_KEY,
+									 "The JWK member \"key_ops\" repeats an operation.");
 			bit = key_op_bit(jose_json_text(doc, e), doc->nodes[e].len);
-			if (bit != 0 && (listed_ops & bit))
-				return jose_fail(err, JOSE_E_KEY,
-								 "The JWK member \"key_ops\" repeats an operation.");
 			listed_ops |= bit;
 		}
 		key->has_key_ops = true;

@@ -87,6 +87,10 @@ check_header_extensions(const jose_json *h, jose_err *err)
 			if (jose_json_member(h, 0, jose_json_text(h, e)) == JOSE_JSON_NONE)
 				return jose_fail(err, JOSE_E_HEADER,
 								 "The header lists a critical parameter it does not contain.");
+			for (uint32_t p = crit + 1; p < e; p = h->nodes[p].next)
+				if (jose_json_string_eq(h, p, jose_json_text(h, e), h->nodes[e].len))
+					return jose_fail(err, JOSE_E_HEADER,
+									 "The header member \"crit\" lists a name twice.");
 		}
 
 		/*
@@ -109,10 +113,45 @@ check_header_extensions(const jose_json *h, jose_err *err)
 	return JOSE_OK;
 }
 
+/*
+ * Check the registered header members other than alg: kid, typ and cty
+ * are strings (kid bounded), and crit, b64 and zip are as check_header_
+ * extensions wants.  Records kid and typ in jws when given.
+ */
+static jose_status
+check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
+{
+	uint32_t	v;
+
+	v = jose_json_member(h, 0, "kid");
+	if (v != JOSE_JSON_NONE)
+	{
+		if (h->nodes[v].type != JOSE_JSON_STRING)
+			return jose_fail(err, JOSE_E_HEADER, "The header member \"kid\" is not a string.");
+		if (h->nodes[v].len > JOSE_MAX_KID_LEN)
+			return jose_fail(err, JOSE_E_LIMIT,
+							 "A \"kid\" is limited to %d bytes.", JOSE_MAX_KID_LEN);
+		if (jws)
+			jws->kid_node = v;
+	}
+	v = jose_json_member(h, 0, "typ");
+	if (v != JOSE_JSON_NONE)
+	{
+		if (h->nodes[v].type != JOSE_JSON_STRING)
+			return jose_fail(err, JOSE_E_HEADER, "The header member \"typ\" is not a string.");
+		if (jws)
+			jws->typ_node = v;
+	}
+	v = jose_json_member(h, 0, "cty");
+	if (v != JOSE_JSON_NONE && h->nodes[v].type != JOSE_JSON_STRING)
+		return jose_fail(err, JOSE_E_HEADER, "The header member \"cty\" is not a string.");
+	return check_header_extensions(h, err);
+}
+
 /* Split and decode a compact JWS and check its header. */
 jose_status
 jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
-			   const jose_limits *limits, jose_jws *jws, jose_err *err)
+			   const jose_limits *limits, bool inspect, jose_jws *jws, jose_err *err)
 {
 	const char *dots[5];
 	int			ndots = 0;
@@ -187,6 +226,8 @@ jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
 		return st;
 	if (ws->header.nodes[0].type != JOSE_JSON_OBJECT)
 		return jose_fail(err, JOSE_E_HEADER, "The header is not a JSON object.");
+	if (inspect)
+		return JOSE_OK;
 
 	v = jose_json_member(&ws->header, 0, "alg");
 	if (v == JOSE_JSON_NONE)
@@ -201,28 +242,7 @@ jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
 		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
 						 "The header names an algorithm token_ext does not support.");
 
-	v = jose_json_member(&ws->header, 0, "kid");
-	if (v != JOSE_JSON_NONE)
-	{
-		if (ws->header.nodes[v].type != JOSE_JSON_STRING)
-			return jose_fail(err, JOSE_E_HEADER, "The header member \"kid\" is not a string.");
-		if (ws->header.nodes[v].len > JOSE_MAX_KID_LEN)
-			return jose_fail(err, JOSE_E_LIMIT,
-							 "A \"kid\" is limited to %d bytes.", JOSE_MAX_KID_LEN);
-		jws->kid_node = v;
-	}
-	v = jose_json_member(&ws->header, 0, "typ");
-	if (v != JOSE_JSON_NONE)
-	{
-		if (ws->header.nodes[v].type != JOSE_JSON_STRING)
-			return jose_fail(err, JOSE_E_HEADER, "The header member \"typ\" is not a string.");
-		jws->typ_node = v;
-	}
-	v = jose_json_member(&ws->header, 0, "cty");
-	if (v != JOSE_JSON_NONE && ws->header.nodes[v].type != JOSE_JSON_STRING)
-		return jose_fail(err, JOSE_E_HEADER, "The header member \"cty\" is not a string.");
-
-	return check_header_extensions(&ws->header, err);
+	return check_header_members(&ws->header, jws, err);
 }
 
 /* Verify the parsed jws with one key, after checking the key fits alg. */
@@ -272,7 +292,7 @@ jose_jws_verify(jose_workspace *ws, const char *token, size_t len,
 	size_t		tried = 0;
 
 	ERR_clear_error();
-	st = jose_jws_parse(ws, token, len, limits, jws, err);
+	st = jose_jws_parse(ws, token, len, limits, false, jws, err);
 	if (st != JOSE_OK)
 		return st;
 
@@ -415,8 +435,8 @@ jose_jws_sign(jose_workspace *ws, const jose_keyset *keys, jose_alg alg,
 		if (ws->header.nodes[0].type != JOSE_JSON_OBJECT)
 			return jose_fail(err, JOSE_E_ARGUMENT, "The header must be a JSON object.");
 
-		/* never produce a token our own verifier (and RFC 7797 peers) would read differently */
-		st = check_header_extensions(&ws->header, err);
+		/* never produce a token our own verifier (or an RFC 7797 peer) would refuse or misread */
+		st = check_header_members(&ws->header, NULL, err);
 		if (st != JOSE_OK)
 			return st;
 		has_typ = jose_json_member(&ws->header, 0, "typ") != JOSE_JSON_NONE;

@@ -59,11 +59,12 @@ extern void jose_workspace_free(jose_workspace *ws);
 
 /*
  * Split and decode a compact JWS and check its header (alg present and
- * supported, crit, kid, typ, b64, zip).  Verifies nothing.
+ * supported, crit, kid, typ, b64, zip).  Verifies nothing.  With inspect,
+ * the header only has to be a JSON object (for showing any token).
  */
 extern jose_status jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
-								  const jose_limits *limits, jose_jws *jws,
-								  jose_err *err);
+								  const jose_limits *limits, bool inspect,
+								  jose_jws *jws, jose_err *err);
 
 /*
  * Parse and verify a compact JWS with keys.  allowed is the set of

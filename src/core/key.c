@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
 
 /* Free a key, wiping its secret. */
 void
@@ -114,6 +116,54 @@ bool
 jose_text_looks_like_jwk(const char *text, size_t len)
 {
 	return first_non_space(text, len) == '{';
+}
+
+/*
+ * True when bytes are a public or private key in another form: DER
+ * (SubjectPublicKeyInfo, PKCS#8, PKCS#1, a certificate) or OpenSSH text.
+ * Such bytes passed as an HMAC secret are the algorithm-confusion attack
+ * (the verifier's public key used as the MAC key), never a real secret.
+ */
+bool
+jose_bytes_look_like_key(const unsigned char *p, size_t len)
+{
+	static const char *const ssh_prefixes[] = {
+		"ssh-rsa ", "ssh-ed25519 ", "ssh-ed448 ", "ecdsa-sha2-", "ssh-dss ",
+		"sk-ssh-ed25519", "sk-ecdsa-sha2-"
+	};
+	const unsigned char *q;
+	EVP_PKEY   *pkey = NULL;
+	X509	   *cert = NULL;
+	bool		found = false;
+
+	for (size_t i = 0; i < sizeof(ssh_prefixes) / sizeof(ssh_prefixes[0]); i++)
+	{
+		size_t		n = strlen(ssh_prefixes[i]);
+
+		if (len >= n && memcmp(p, ssh_prefixes[i], n) == 0)
+			return true;
+	}
+
+	/* DER starts with a SEQUENCE; only then is it worth asking OpenSSL */
+	if (len < 16 || p[0] != 0x30 || len > JOSE_MAX_KEY_TEXT)
+		return false;
+	q = p;
+	pkey = d2i_PUBKEY(NULL, &q, (long) len);
+	if (pkey == NULL)
+	{
+		q = p;
+		pkey = d2i_AutoPrivateKey(NULL, &q, (long) len);
+	}
+	if (pkey == NULL)
+	{
+		q = p;
+		cert = d2i_X509(NULL, &q, (long) len);
+	}
+	found = pkey != NULL || cert != NULL;
+	EVP_PKEY_free(pkey);
+	X509_free(cert);
+	ERR_clear_error();
+	return found;
 }
 
 /* True when text begins like a PEM block. */

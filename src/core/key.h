@@ -103,6 +103,9 @@ extern jose_status jose_keyset_from_jwk_text(const char *text, size_t len,
 /* True when text (len bytes) looks like a JWK or JWKS rather than a secret. */
 extern bool jose_text_looks_like_jwk(const char *text, size_t len);
 
+/* True when bytes are a key in DER or OpenSSH form (never an HMAC secret). */
+extern bool jose_bytes_look_like_key(const unsigned char *p, size_t len);
+
 /* True when text (len bytes) begins like a PEM block. */
 extern bool jose_text_looks_like_pem(const char *text, size_t len);
 

@@ -277,6 +277,12 @@ jose_keyset_from_pem(const char *text, size_t len, jose_keyset **out, jose_err *
 	if (len > JOSE_MAX_KEY_TEXT)
 		return jose_fail(err, JOSE_E_LIMIT,
 						 "PEM texts are limited to %d bytes.", JOSE_MAX_KEY_TEXT);
+	/* OpenSSL wants the block at the start: drop leading whitespace */
+	while (len > 0 && (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r'))
+	{
+		text++;
+		len--;
+	}
 	if (memmem(text, len, "-----BEGIN ENCRYPTED PRIVATE KEY-----", 37) != NULL ||
 		memmem(text, len, "Proc-Type: 4,ENCRYPTED", 22) != NULL)
 		return jose_fail(err, JOSE_E_KEY,

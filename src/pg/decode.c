@@ -37,7 +37,7 @@ jwt_decode(PG_FUNCTION_ARGS)
 
 	jose_err_clear(&err);
 	if (jose_jws_parse(ws, VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), &limits,
-					   &jws, &err) != JOSE_OK ||
+					   true, &jws, &err) != JOSE_OK ||
 		glue_tree_to_jsonb(&ws->header, &header, &err) != JOSE_OK ||
 		jose_jws_parse_claims(ws, &jws, &limits, &err) != JOSE_OK ||
 		glue_tree_to_jsonb(&ws->claims, &payload, &err) != JOSE_OK)

@@ -68,8 +68,6 @@ status_hint(jose_status status)
 	{
 		case JOSE_E_IS_JWE:
 			return "Encrypted tokens are read with jwt.decrypt().";
-		case JOSE_E_LIMIT:
-			return "Limits are set by the token_ext.* settings; see the README.";
 		default:
 			return NULL;
 	}

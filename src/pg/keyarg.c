@@ -53,6 +53,9 @@ parse_bytea_key(const char *p, size_t len, jose_keyset **set, jose_err *err)
 	if (jose_text_looks_like_jwk(p, len) && memmem(p, len, "\"kty\"", 5) != NULL)
 		return jose_fail(err, JOSE_E_KEY,
 						 "The bytea key holds a JWK, which is never used as an HMAC secret.");
+	if (jose_bytes_look_like_key((const unsigned char *) p, len))
+		return jose_fail(err, JOSE_E_KEY,
+						 "The bytea key holds a DER or OpenSSH key, which is never used as an HMAC secret.");
 	return jose_keyset_from_secret((const unsigned char *) p, len, set, err);
 }
 
@@ -64,6 +67,9 @@ parse_text_key(const char *p, size_t len, jose_keyset **set, jose_err *err)
 		return jose_keyset_from_pem(p, len, set, err);
 	if (jose_text_looks_like_jwk(p, len))
 		return jose_keyset_from_jwk_text(p, len, set, err);
+	if (jose_bytes_look_like_key((const unsigned char *) p, len))
+		return jose_fail(err, JOSE_E_KEY,
+						 "The text key holds an OpenSSH key, which is never used as an HMAC secret.");
 	return jose_keyset_from_secret((const unsigned char *) p, len, set, err);
 }
 

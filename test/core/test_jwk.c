@@ -107,6 +107,8 @@ refused_jwks(void)
 		{"{\"kty\":\"oct\",\"key_ops\":\"sign\",\"k\":\"" K32 "\"}", JOSE_E_KEY},
 		{"{\"kty\":\"oct\",\"key_ops\":[1],\"k\":\"" K32 "\"}", JOSE_E_KEY},
 		{"{\"kty\":\"oct\",\"key_ops\":[\"sign\",\"sign\"],\"k\":\"" K32 "\"}", JOSE_E_KEY},
+		/* RFC 7517 4.3: duplicates are refused even for operations we do not know */
+		{"{\"kty\":\"oct\",\"key_ops\":[\"future\",\"verify\",\"future\"],\"k\":\"" K32 "\"}", JOSE_E_KEY},
 		{"{\"kty\":\"oct\",\"use\":\"sig\",\"key_ops\":[\"encrypt\"],\"k\":\"" K32 "\"}", JOSE_E_KEY},
 		{"{\"kty\":\"oct\",\"use\":\"enc\",\"key_ops\":[\"verify\"],\"k\":\"" K32 "\"}", JOSE_E_KEY},
 		{"{\"kty\":\"oct\",\"k\":\"" K32 "\",\"x\":[[[[[[[[1]]]]]]]]}", JOSE_E_LIMIT},
@@ -146,7 +148,7 @@ use_and_key_ops(void)
 		{"\"key_ops\":[\"verify\"],", JOSE_OP_VERIFY},
 		{"\"key_ops\":[\"sign\",\"verify\"],", JOSE_OP_SIGN | JOSE_OP_VERIFY},
 		{"\"key_ops\":[],", 0},
-		{"\"key_ops\":[\"future\",\"future\",\"verify\"],", JOSE_OP_VERIFY},
+		{"\"key_ops\":[\"future\",\"verify\"],", JOSE_OP_VERIFY},
 		{"\"use\":\"sig\",\"key_ops\":[\"verify\"],", JOSE_OP_VERIFY},
 	};
 	jose_keyset *ks;
