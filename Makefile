@@ -36,7 +36,7 @@ OBJS = \
 DATA = $(wildcard sql/token_ext--*.sql)
 PGFILEDESC = "token_ext - JSON Web Tokens (JWS, JWE, JWK) for PostgreSQL"
 
-REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw cookbook
+REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config
