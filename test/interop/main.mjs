@@ -23,6 +23,11 @@ if (setupError) {
   await import('./raw_payloads.mjs');
   await import('./json_differentials.mjs');
   await import('./cookbook_rfc7520.mjs');
+  await import('./jose_signs_token_ext_verifies_asymmetric.mjs');
+  await import('./token_ext_signs_jose_verifies_asymmetric.mjs');
+  await import('./key_tools_jose.mjs');
+  await import('./rejections_asymmetric.mjs');
+  await import('./cookbook_rfc7520_asymmetric.mjs');
 }
 
 const { failed } = await run();

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Interop and vector suite of token_ext: tokens made by the independent npm
-# "jose" implementation verify in token_ext and the other way round (HS256,
-# HS384, HS512; every key form), failures fail alike, raw payloads match
-# byte for byte, and the RFC 7520 cookbook vectors (read from ../shared, or
-# $TOKEN_EXT_SHARED) reproduce.  Needs PGHOST/PGPORT/PGUSER of a server where
+# "jose" implementation verify in token_ext and the other way round (HS*,
+# RS*, PS*, ES*, EdDSA; every key form: secrets, PEM, certificates, JWK,
+# JWKS; Node's crypto stands in where jose lacks an algorithm), the key tools
+# agree with jose, failures fail alike, raw payloads match byte for byte, and
+# the RFC 7520 cookbook vectors (read from ../shared, or $TOKEN_EXT_SHARED)
+# reproduce.  Needs PGHOST/PGPORT/PGUSER of a server where
 # CREATE EXTENSION token_ext works; creates its own scratch database.
 # The last line is "RESULT <passed> <failed> <skipped>".
 set -uo pipefail
