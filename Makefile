@@ -12,6 +12,10 @@ OBJS = \
 	src/core/claims.o \
 	src/core/hmac.o \
 	src/core/json.o \
+	src/core/jwe.o \
+	src/core/jwe_crypto.o \
+	src/core/jwe_keymgmt.o \
+	src/core/jwe_tables.o \
 	src/core/jwk.o \
 	src/core/jwk_export.o \
 	src/core/jwk_pkey.o \
@@ -25,6 +29,7 @@ OBJS = \
 	src/core/status.o \
 	src/pg/cache_sql.o \
 	src/pg/decode.o \
+	src/pg/encrypt.o \
 	src/pg/errors.o \
 	src/pg/jsonb_conv.o \
 	src/pg/keyarg.o \

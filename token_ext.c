@@ -32,6 +32,7 @@ int			token_ext_max_token_size = JOSE_DEFAULT_MAX_TOKEN_SIZE;
 int			token_ext_max_json_depth = JOSE_DEFAULT_MAX_JSON_DEPTH;
 int			token_ext_key_cache_entries = 256;
 int			token_ext_key_cache_memory_kb = 16384;
+int			token_ext_max_pbes2_count = JOSE_DEFAULT_MAX_PBES2_COUNT;
 
 static ProcessUtility_hook_type prev_process_utility = NULL;
 
@@ -103,6 +104,14 @@ _PG_init(void)
 							&token_ext_key_cache_memory_kb,
 							16384, 0, 1024 * 1024,
 							PGC_SUSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("token_ext.max_pbes2_count",
+							"Sets the most PBKDF2 iterations (p2c) a PBES2-encrypted token may ask for.",
+							"Tokens asking for more are refused before any work.",
+							&token_ext_max_pbes2_count,
+							JOSE_DEFAULT_MAX_PBES2_COUNT, 1000, 10000000,
+							PGC_SUSET, 0,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("token_ext");

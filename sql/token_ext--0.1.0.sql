@@ -160,6 +160,338 @@ LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION verify_raw(text, jsonb, text, text) IS
 'payload bytes of a JWS whose signature verifies with key (a JWK or JWKS); no claim checks';
 
+
+-- ---------------------------------------------------------------------------
+-- encryption (JWE)
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION encrypt(payload jsonb, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(jsonb, bytea, text, text, jsonb) IS
+'compact JWE of JWT claims for key (a raw secret or password); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload jsonb, key text, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(jsonb, text, text, text, jsonb) IS
+'compact JWE of JWT claims for key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload jsonb, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(jsonb, jsonb, text, text, jsonb) IS
+'compact JWE of JWT claims for key (a JWK or JWKS); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload text, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(text, bytea, text, text, jsonb) IS
+'compact JWE of UTF-8 text for key (a raw secret or password); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload text, key text, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(text, text, text, text, jsonb) IS
+'compact JWE of UTF-8 text for key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload text, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(text, jsonb, text, text, jsonb) IS
+'compact JWE of UTF-8 text for key (a JWK or JWKS); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload bytea, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(bytea, bytea, text, text, jsonb) IS
+'compact JWE of bytes for key (a raw secret or password); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload bytea, key text, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(bytea, text, text, text, jsonb) IS
+'compact JWE of bytes for key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload bytea, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(bytea, jsonb, text, text, jsonb) IS
+'compact JWE of bytes for key (a JWK or JWKS); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION decrypt(token text, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                        leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                        at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt(text, bytea, text, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWE decrypted with key (a raw secret or password), checked like jwt.verify checks them';
+
+CREATE FUNCTION decrypt(token text, key text, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                        leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                        at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt(text, text, text, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWE decrypted with key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret), checked like jwt.verify checks them';
+
+CREATE FUNCTION decrypt(token text, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                        leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                        at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt(text, jsonb, text, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWE decrypted with key (a JWK or JWKS), checked like jwt.verify checks them';
+
+CREATE FUNCTION decrypt_raw(token text, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_decrypt_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_raw(text, bytea, text, text) IS
+'plaintext bytes of a JWE decrypted with key (a raw secret or password); no claim checks';
+
+CREATE FUNCTION decrypt_raw(token text, key text, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_decrypt_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_raw(text, text, text, text) IS
+'plaintext bytes of a JWE decrypted with key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret); no claim checks';
+
+CREATE FUNCTION decrypt_raw(token text, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_decrypt_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_raw(text, jsonb, text, text) IS
+'plaintext bytes of a JWE decrypted with key (a JWK or JWKS); no claim checks';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key bytea, encrypt_key bytea,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, bytea, bytea, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key bytea, encrypt_key text,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, bytea, text, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key bytea, encrypt_key jsonb,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, bytea, jsonb, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key text, encrypt_key bytea,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, text, bytea, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key text, encrypt_key text,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, text, text, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key text, encrypt_key jsonb,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, text, jsonb, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key jsonb, encrypt_key bytea,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, jsonb, bytea, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key jsonb, encrypt_key text,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, jsonb, text, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key jsonb, encrypt_key jsonb,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, jsonb, jsonb, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key bytea, verify_key bytea,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, bytea, bytea, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key bytea, verify_key text,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, bytea, text, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key bytea, verify_key jsonb,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, bytea, jsonb, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key text, verify_key bytea,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, text, bytea, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key text, verify_key text,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, text, text, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key text, verify_key jsonb,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, text, jsonb, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key jsonb, verify_key bytea,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, jsonb, bytea, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key jsonb, verify_key text,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, jsonb, text, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key jsonb, verify_key jsonb,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, jsonb, jsonb, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
 -- ---------------------------------------------------------------------------
 -- inspection (no verification)
 -- ---------------------------------------------------------------------------

@@ -229,3 +229,25 @@ jose_check_typ(const jose_json *header, uint32_t typ_node,
 		return jose_fail(err, JOSE_E_TYPE, "The token's \"typ\" header is not the expected type.");
 	return JOSE_OK;
 }
+
+/* Check that iss, sub and aud replicated in a JWE header equal the claims'. */
+jose_status
+jose_check_replicated(const jose_json *header, const jose_json *claims, jose_err *err)
+{
+	static const char *const names[] = {"iss", "sub", "aud"};
+
+	for (size_t i = 0; i < 3; i++)
+	{
+		uint32_t	h = jose_json_member(header, 0, names[i]);
+		uint32_t	c;
+
+		if (h == JOSE_JSON_NONE)
+			continue;
+		c = jose_json_member(claims, 0, names[i]);
+		if (c == JOSE_JSON_NONE || !jose_json_equal(header, h, claims, c))
+			return jose_fail(err, JOSE_E_CLAIM,
+							 "The header replicates \"%s\" with a value the claims do not have (RFC 7519 5.3).",
+							 names[i]);
+	}
+	return JOSE_OK;
+}

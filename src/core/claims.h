@@ -47,4 +47,11 @@ extern jose_status jose_check_typ(const jose_json *header, uint32_t typ_node,
 								  const char *expected, size_t expected_len,
 								  jose_err *err);
 
+/*
+ * Check that iss, sub and aud replicated in an encrypted token's header
+ * (RFC 7519 5.3) have the same values as in the claims.
+ */
+extern jose_status jose_check_replicated(const jose_json *header, const jose_json *claims,
+										 jose_err *err);
+
 #endif							/* JOSE_CLAIMS_H */

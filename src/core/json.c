@@ -777,3 +777,37 @@ jose_json_write_node(jose_buf *out, const jose_json *doc, uint32_t i)
 			break;
 	}
 }
+
+/* True when node i of a and node j of b hold the same JSON (numbers by text). */
+bool
+jose_json_equal(const jose_json *a, uint32_t i, const jose_json *b, uint32_t j)
+{
+	const jose_jnode *x = &a->nodes[i];
+	const jose_jnode *y = &b->nodes[j];
+
+	if (x->type != y->type || x->count != y->count)
+		return false;
+	switch ((jose_jtype) x->type)
+	{
+		case JOSE_JSON_STRING:
+		case JOSE_JSON_NUMBER:
+			return x->len == y->len && memcmp(a->text + x->off, b->text + y->off, x->len) == 0;
+		case JOSE_JSON_ARRAY:
+			for (uint32_t k = 0, ci = i + 1, cj = j + 1; k < x->count;
+				 k++, ci = a->nodes[ci].next, cj = b->nodes[cj].next)
+				if (!jose_json_equal(a, ci, b, cj))
+					return false;
+			return true;
+		case JOSE_JSON_OBJECT:
+			for (uint32_t k = 0, ci = i + 1; k < x->count; k++, ci = a->nodes[ci + 1].next)
+			{
+				uint32_t	m = jose_json_member(b, j, a->text + a->nodes[ci].off);
+
+				if (m == JOSE_JSON_NONE || !jose_json_equal(a, ci + 1, b, m))
+					return false;
+			}
+			return true;
+		default:
+			return true;
+	}
+}

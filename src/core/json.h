@@ -98,6 +98,9 @@ jose_json_text(const jose_json *doc, uint32_t i)
 /* True if node i is a string equal to s (exact bytes). */
 extern bool jose_json_string_eq(const jose_json *doc, uint32_t i, const char *s, size_t len);
 
+/* True when node i of a and node j of b hold the same JSON (numbers by text). */
+extern bool jose_json_equal(const jose_json *a, uint32_t i, const jose_json *b, uint32_t j);
+
 /* Append JSON string syntax for s (len bytes, valid UTF-8) to out. */
 extern void jose_json_write_string(jose_buf *out, const char *s, size_t len);
 

@@ -202,8 +202,8 @@ load_oct(const jose_json *doc, uint32_t obj, jose_key *key, jose_err *err)
 }
 
 /* Load one JWK object (node obj) into a new key. */
-static jose_status
-load_jwk(const jose_json *doc, uint32_t obj, jose_key **out, jose_err *err)
+jose_status
+jose_jwk_load(const jose_json *doc, uint32_t obj, jose_key **out, jose_err *err)
 {
 	uint32_t	kty = jose_json_member(doc, obj, "kty");
 	jose_key   *key;
@@ -304,7 +304,7 @@ jose_keyset_from_jwk_text(const char *text, size_t len, jose_keyset **out, jose_
 			st = jose_fail(err, JOSE_E_NOMEM, "Could not allocate a key set.");
 			goto done;
 		}
-		st = load_jwk(&doc, 0, &set->keys[0], err);
+		st = jose_jwk_load(&doc, 0, &set->keys[0], err);
 		if (st == JOSE_OK)
 			set->count = 1;
 		goto done;
@@ -337,7 +337,7 @@ jose_keyset_from_jwk_text(const char *text, size_t len, jose_keyset **out, jose_
 		 * RFC 7517 section 5: keys we cannot use are ignored, so a provider
 		 * can publish key types we do not know without breaking the set.
 		 */
-		if (load_jwk(&doc, e, &key, &skip) == JOSE_OK)
+		if (jose_jwk_load(&doc, e, &key, &skip) == JOSE_OK)
 			set->keys[set->count++] = key;
 		else if (skip.status == JOSE_E_NOMEM)
 		{

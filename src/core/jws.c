@@ -30,6 +30,7 @@ jose_workspace_init(jose_workspace *ws)
 	memset(ws, 0, sizeof(*ws));
 	jose_json_init(&ws->header);
 	jose_json_init(&ws->claims);
+	jose_json_init(&ws->outer);
 }
 
 /* Release a workspace's storage. */
@@ -38,6 +39,7 @@ jose_workspace_free(jose_workspace *ws)
 {
 	jose_json_free(&ws->header);
 	jose_json_free(&ws->claims);
+	jose_json_free(&ws->outer);
 	jose_buf_free(&ws->payload);
 	jose_buf_free(&ws->scratch);
 	jose_buf_free(&ws->out);
@@ -65,9 +67,13 @@ decode_segment(jose_buf *buf, const char *seg, size_t len, size_t *outlen)
 	return true;
 }
 
-/* Check the crit, b64 and zip members of a JWS header. */
-static jose_status
-check_header_extensions(const jose_json *h, jose_err *err)
+/*
+ * Check a header's "crit": a non-empty array of distinct names of members
+ * the header has.  Any such name is refused as unsupported, since
+ * token_ext implements no extension (RFC 7797 "b64" included).
+ */
+jose_status
+jose_header_check_crit(const jose_json *h, jose_err *err)
 {
 	uint32_t	crit = jose_json_member(h, 0, "crit");
 
@@ -93,10 +99,6 @@ check_header_extensions(const jose_json *h, jose_err *err)
 									 "The header member \"crit\" lists a name twice.");
 		}
 
-		/*
-		 * token_ext implements no JWS extension (RFC 7797 "b64" included),
-		 * so any critical parameter is one it cannot honour.
-		 */
 		if (h->nodes[crit + 1].len <= 64)
 			return jose_fail(err, JOSE_E_CRIT,
 							 "The header marks \"%s\" as critical, and token_ext does not support it.",
@@ -104,6 +106,17 @@ check_header_extensions(const jose_json *h, jose_err *err)
 		return jose_fail(err, JOSE_E_CRIT,
 						 "The header marks a parameter as critical that token_ext does not support.");
 	}
+	return JOSE_OK;
+}
+
+/* Check the crit, b64 and zip members of a JWS header. */
+static jose_status
+check_header_extensions(const jose_json *h, jose_err *err)
+{
+	jose_status st = jose_header_check_crit(h, err);
+
+	if (st != JOSE_OK)
+		return st;
 	if (jose_json_member(h, 0, "b64") != JOSE_JSON_NONE)
 		return jose_fail(err, JOSE_E_HEADER,
 						 "The header member \"b64\" is only valid when listed in \"crit\".");
@@ -490,19 +503,29 @@ jose_jws_sign(jose_workspace *ws, const jose_keyset *keys, jose_alg alg,
 	return JOSE_OK;
 }
 
+/* Parse bytes as a JWT claims set into ws->claims (a JSON object). */
+jose_status
+jose_parse_claims(jose_workspace *ws, const unsigned char *bytes, size_t len,
+				  const jose_limits *limits, jose_err *err)
+{
+	jose_json_limits jl = json_limits(limits);
+	jose_status st;
+
+	st = jose_json_parse(&ws->claims, (const char *) bytes, len, &jl, "payload", err);
+	if (st != JOSE_OK)
+		return st;
+	if (ws->claims.nodes[0].type != JOSE_JSON_OBJECT)
+	{
+		ws->claims.n_nodes = 0;
+		return jose_fail(err, JOSE_E_JSON, "The payload is not a JSON object (a claims set).");
+	}
+	return JOSE_OK;
+}
+
 /* Parse the decoded payload as a JWT claims set. */
 jose_status
 jose_jws_parse_claims(jose_workspace *ws, const jose_jws *jws,
 					  const jose_limits *limits, jose_err *err)
 {
-	jose_json_limits jl = json_limits(limits);
-	jose_status st;
-
-	st = jose_json_parse(&ws->claims, (const char *) jws->payload, jws->payload_len,
-						 &jl, "payload", err);
-	if (st != JOSE_OK)
-		return st;
-	if (ws->claims.nodes[0].type != JOSE_JSON_OBJECT)
-		return jose_fail(err, JOSE_E_JSON, "The payload is not a JSON object (a claims set).");
-	return JOSE_OK;
+	return jose_parse_claims(ws, jws->payload, jws->payload_len, limits, err);
 }

@@ -30,6 +30,7 @@ typedef struct jose_workspace
 {
 	jose_json	header;			/* the token's header */
 	jose_json	claims;			/* the claims, once parsed */
+	jose_json	outer;			/* a nested token's outer (JWE) header */
 	jose_buf	payload;		/* the decoded payload */
 	jose_buf	scratch;		/* decoded header, signature */
 	jose_buf	out;			/* a token being built */
@@ -87,6 +88,13 @@ extern jose_status jose_jws_sign(jose_workspace *ws, const jose_keyset *keys,
 								 size_t extra_header_len, const unsigned char *payload,
 								 size_t payload_len, bool jwt, const jose_limits *limits,
 								 jose_err *err);
+
+/* Check a header's "crit" (any listed extension is unsupported). */
+extern jose_status jose_header_check_crit(const jose_json *h, jose_err *err);
+
+/* Parse bytes as a JWT claims set into ws->claims (a JSON object). */
+extern jose_status jose_parse_claims(jose_workspace *ws, const unsigned char *bytes,
+									 size_t len, const jose_limits *limits, jose_err *err);
 
 /* Parse ws->payload as a JWT claims set into ws->claims (an object). */
 extern jose_status jose_jws_parse_claims(jose_workspace *ws, const jose_jws *jws,

@@ -7,6 +7,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "jwe.h"
 #include "pkey.h"
 
 #include <stdio.h>
@@ -55,6 +56,56 @@ jose_key_generate(const char *kind, size_t kind_len, int bits, jose_key **out, j
 	jose_key   *key;
 
 	*out = NULL;
+	if (info == NULL)
+	{
+		/* JWE kinds: a key-management algorithm or a content encryption (dir key) */
+		jose_jwe_alg ja = jose_jwe_alg_lookup(kind, kind_len);
+		jose_jwe_enc je = jose_jwe_enc_lookup(kind, kind_len);
+		const jose_jwe_alg_info *jai = jose_jwe_alg_get(ja);
+		const char *bound = jai ? jai->name : je ? jose_jwe_enc_get(je)->name : NULL;
+
+		if (bound != NULL && (je || (jai->family != JOSE_KM_PBES2 && jai->family != JOSE_KM_DIR)))
+		{
+			if (je || jai->family == JOSE_KM_AESKW || jai->family == JOSE_KM_AESGCMKW)
+			{
+				size_t		len = je ? jose_jwe_enc_get(je)->key_len : jai->kek_len;
+
+				if (bits != 0 && bits != (int) len * 8)
+					return jose_fail(err, JOSE_E_ARGUMENT,
+									 "A %s key is %zu bits.", bound, len * 8);
+				st = generate_oct(len, &key, err);
+			}
+			else
+			{
+				if (jai->family == JOSE_KM_RSA_OAEP)
+				{
+					if (bits == 0)
+						bits = 2048;
+					if (bits < JOSE_RSA_MIN_BITS || bits > JOSE_RSA_MAX_BITS || bits % 8 != 0)
+						return jose_fail(err, JOSE_E_ARGUMENT,
+										 "RSA key sizes are multiples of 8 bits from %d to %d.",
+										 JOSE_RSA_MIN_BITS, JOSE_RSA_MAX_BITS);
+					pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) bits);
+				}
+				else if (bits != 0)
+					return jose_fail(err, JOSE_E_ARGUMENT,
+									 "The size of a curve key is fixed by its curve.");
+				else
+					pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+				if (pkey == NULL)
+				{
+					ERR_clear_error();
+					return jose_fail(err, JOSE_E_CRYPTO, "OpenSSL could not generate the key.");
+				}
+				st = jose_key_from_pkey(pkey, &key, err);
+			}
+			if (st != JOSE_OK)
+				return st;
+			key->from_jwk = true;
+			snprintf(key->alg_name, sizeof(key->alg_name), "%s", bound);
+			goto set_kid;
+		}
+	}
 	if (info != NULL)
 	{
 		switch (info->family)
@@ -83,7 +134,7 @@ jose_key_generate(const char *kind, size_t kind_len, int bits, jose_key **out, j
 			 !(kind_len == 3 && memcmp(kind, "oct", 3) == 0) &&
 			 (curve = jose_curve_by_jwk_name(kind, kind_len)) == NULL)
 		return jose_fail(err, JOSE_E_ARGUMENT,
-						 "Name a JWS algorithm (RS256, ES256, EdDSA, HS256, ...), \"RSA\", \"oct\" or a curve (P-256, P-384, P-521, secp256k1, Ed25519, Ed448, X25519, X448).");
+						 "Name a JWS or JWE algorithm (RS256, ES256, EdDSA, HS256, A256KW, RSA-OAEP-256, ECDH-ES, A256GCM, ...), \"RSA\", \"oct\" or a curve (P-256, P-384, P-521, secp256k1, Ed25519, Ed448, X25519, X448).");
 
 	if ((info && info->family == JOSE_FAMILY_HMAC) || (!info && kind_len == 3 && memcmp(kind, "oct", 3) == 0))
 	{
@@ -132,6 +183,7 @@ jose_key_generate(const char *kind, size_t kind_len, int bits, jose_key **out, j
 		snprintf(key->alg_name, sizeof(key->alg_name), "%s", info->name);
 		key->alg = alg;
 	}
+set_kid:
 	st = jose_key_thumbprint(key, thumb, err);
 	if (st == JOSE_OK && (key->kid = strdup(thumb)) == NULL)
 		st = jose_fail(err, JOSE_E_NOMEM, "Could not allocate a kid.");

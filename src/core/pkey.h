@@ -66,6 +66,10 @@ extern jose_status jose_jwk_member_bytes(const jose_json *doc, uint32_t obj,
 										 unsigned char **out, size_t *outlen,
 										 jose_err *err);
 
+/* Load the JWK object at node obj of doc into a new key. */
+extern jose_status jose_jwk_load(const jose_json *doc, uint32_t obj, jose_key **out,
+								 jose_err *err);
+
 /* A one-key set from PEM text: a private key, a public key, or a certificate. */
 extern jose_status jose_keyset_from_pem(const char *text, size_t len,
 										jose_keyset **out, jose_err *err);

@@ -68,6 +68,8 @@ status_hint(jose_status status)
 	{
 		case JOSE_E_IS_JWE:
 			return "Encrypted tokens are read with jwt.decrypt().";
+		case JOSE_E_IS_JWS:
+			return "Signed tokens are read with jwt.verify().";
 		default:
 			return NULL;
 	}

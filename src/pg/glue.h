@@ -21,6 +21,7 @@
 #include "fmgr.h"
 #include "utils/jsonb.h"
 
+#include "../core/claims.h"
 #include "../core/jws.h"
 #include "../core/keycache.h"
 #include "../core/status.h"
@@ -30,6 +31,7 @@ extern int	token_ext_max_token_size;
 extern int	token_ext_max_json_depth;
 extern int	token_ext_key_cache_entries;
 extern int	token_ext_key_cache_memory_kb;
+extern int	token_ext_max_pbes2_count;
 
 /* The backend's workspace for core calls. */
 extern jose_workspace *glue_workspace(void);
@@ -58,6 +60,15 @@ extern jose_keyset *glue_key_value(Oid type, Datum value);
 
 /* Parse an optional algorithm-list argument (NULL: 0, "the key's"). */
 extern jose_alg_set glue_alg_argument(FunctionCallInfo fcinfo, int argno);
+
+/* A text argument as pointer and length, or NULL when it is NULL. */
+extern const char *glue_text_arg(FunctionCallInfo fcinfo, int argno, size_t *len);
+
+/*
+ * Read the claim options audience, issuer, leeway, required and at from
+ * arguments first .. first + 4 (NULL: the default).
+ */
+extern void glue_claims_args(FunctionCallInfo fcinfo, int first, jose_claims_opts *o);
 
 /*
  * Build a jsonb from a core JSON tree.  Returns JOSE_OK, or a status in err

@@ -52,5 +52,6 @@ glue_limits(void)
 	l.max_token_size = (size_t) token_ext_max_token_size;
 	l.max_json_depth = (uint32_t) token_ext_max_json_depth;
 	l.max_json_values = JOSE_DEFAULT_MAX_JSON_VALUES;
+	l.max_pbes2_count = (uint32_t) token_ext_max_pbes2_count;
 	return l;
 }

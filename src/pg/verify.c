@@ -59,8 +59,8 @@ interval_seconds(const Interval *iv)
 }
 
 /* A text argument as pointer and length, or NULL when the argument is NULL. */
-static const char *
-text_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
+const char *
+glue_text_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
 {
 	text	   *t;
 
@@ -112,25 +112,21 @@ required_arg(FunctionCallInfo fcinfo, int argno, jose_claims_opts *o)
 	o->n_required = (size_t) n;
 }
 
-/* Read every option argument that the function has. */
-static void
-read_verify_args(FunctionCallInfo fcinfo, verify_args *a, bool jwt)
+/*
+ * Read the claim options audience, issuer, leeway, required and at from
+ * arguments first .. first + 4 (each NULL for its default).
+ */
+void
+glue_claims_args(FunctionCallInfo fcinfo, int first, jose_claims_opts *o)
 {
 	TimestampTz at;
 
-	memset(a, 0, sizeof(*a));
-	a->keys = glue_key_argument(fcinfo, ARG_KEY);
-	a->allowed = glue_alg_argument(fcinfo, ARG_ALG);
-	if (!jwt)
+	memset(o, 0, sizeof(*o));
+	o->audience = glue_text_arg(fcinfo, first, &o->audience_len);
+	o->issuer = glue_text_arg(fcinfo, first + 1, &o->issuer_len);
+	if (!PG_ARGISNULL(first + 2))
 	{
-		a->typ = text_arg(fcinfo, 3, &a->typ_len);
-		return;
-	}
-	a->claims.audience = text_arg(fcinfo, ARG_AUDIENCE, &a->claims.audience_len);
-	a->claims.issuer = text_arg(fcinfo, ARG_ISSUER, &a->claims.issuer_len);
-	if (!PG_ARGISNULL(ARG_LEEWAY))
-	{
-		Interval   *iv = PG_GETARG_INTERVAL_P(ARG_LEEWAY);
+		Interval   *iv = PG_GETARG_INTERVAL_P(first + 2);
 		double		s = interval_seconds(iv);
 
 		if (!(s >= 0 && s <= 365.0 * SECS_PER_DAY))
@@ -138,20 +134,35 @@ read_verify_args(FunctionCallInfo fcinfo, verify_args *a, bool jwt)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid argument"),
 					 errdetail("The leeway must be between 0 and 365 days.")));
-		a->claims.leeway = s;
+		o->leeway = s;
 	}
-	required_arg(fcinfo, ARG_REQUIRED, &a->claims);
+	required_arg(fcinfo, first + 3, o);
 
 	/* default: the transaction's start, the same instant as now() */
-	at = PG_ARGISNULL(ARG_AT) ? GetCurrentTransactionStartTimestamp()
-		: PG_GETARG_TIMESTAMPTZ(ARG_AT);
+	at = PG_ARGISNULL(first + 4) ? GetCurrentTransactionStartTimestamp()
+		: PG_GETARG_TIMESTAMPTZ(first + 4);
 	if (TIMESTAMP_NOT_FINITE(at))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid argument"),
 				 errdetail("The check time must be finite.")));
-	a->claims.now = (double) (at - SetEpochTimestamp()) / 1000000.0;
-	a->typ = text_arg(fcinfo, ARG_TYP, &a->typ_len);
+	o->now = (double) (at - SetEpochTimestamp()) / 1000000.0;
+}
+
+/* Read every option argument that the function has. */
+static void
+read_verify_args(FunctionCallInfo fcinfo, verify_args *a, bool jwt)
+{
+	memset(a, 0, sizeof(*a));
+	a->keys = glue_key_argument(fcinfo, ARG_KEY);
+	a->allowed = glue_alg_argument(fcinfo, ARG_ALG);
+	if (!jwt)
+	{
+		a->typ = glue_text_arg(fcinfo, 3, &a->typ_len);
+		return;
+	}
+	glue_claims_args(fcinfo, ARG_AUDIENCE, &a->claims);
+	a->typ = glue_text_arg(fcinfo, ARG_TYP, &a->typ_len);
 }
 
 /*
