@@ -27,13 +27,16 @@ OBJS = \
 	src/core/pkey_sig.o \
 	src/core/sig.o \
 	src/core/status.o \
+	src/pg/authenticate.o \
 	src/pg/cache_sql.o \
 	src/pg/decode.o \
 	src/pg/encrypt.o \
 	src/pg/errors.o \
 	src/pg/jsonb_conv.o \
 	src/pg/keyarg.o \
+	src/pg/keyring.o \
 	src/pg/keytools.o \
+	src/pg/session.o \
 	src/pg/sign.o \
 	src/pg/state.o \
 	src/pg/verify.o

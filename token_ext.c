@@ -17,7 +17,9 @@
 #include "nodes/parsenodes.h"
 #include "tcop/utility.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 
+#include "src/core/jwe.h"
 #include "src/core/limits.h"
 #include "src/core/sig.h"
 #include "src/pg/glue.h"
@@ -33,6 +35,21 @@ int			token_ext_max_json_depth = JOSE_DEFAULT_MAX_JSON_DEPTH;
 int			token_ext_key_cache_entries = 256;
 int			token_ext_key_cache_memory_kb = 16384;
 int			token_ext_max_pbes2_count = JOSE_DEFAULT_MAX_PBES2_COUNT;
+char	   *token_ext_algorithms = NULL;
+char	   *token_ext_audience = NULL;
+char	   *token_ext_issuer = NULL;
+int			token_ext_leeway = 30;
+char	   *token_ext_role_claim = NULL;
+int			token_ext_claims_scope = GLUE_SCOPE_TRANSACTION;
+bool		token_ext_trust_request_claims = false;
+char	   *token_ext_token_header = NULL;
+char	   *token_ext_token_cookie = NULL;
+
+static const struct config_enum_entry scope_options[] = {
+	{"transaction", GLUE_SCOPE_TRANSACTION, false},
+	{"session", GLUE_SCOPE_SESSION, false},
+	{NULL, 0, false}
+};
 
 static ProcessUtility_hook_type prev_process_utility = NULL;
 
@@ -59,6 +76,41 @@ token_ext_process_utility(PlannedStmt *pstmt, const char *queryString,
 
 	if (IsA(stmt, DiscardStmt) && ((DiscardStmt *) stmt)->target == DISCARD_ALL)
 		jose_keycache_clear(glue_keycache());
+}
+
+/* Check hook of token_ext.algorithms: JWS or JWE names only, never none or RSA1_5. */
+static bool
+check_algorithms(char **newval, void **extra, GucSource source)
+{
+	const char *list = *newval ? *newval : "";
+	size_t		len = strlen(list);
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		size_t		start,
+					end;
+
+		while (i < len && (list[i] == ' ' || list[i] == ','))
+			i++;
+		start = i;
+		while (i < len && list[i] != ',')
+			i++;
+		end = i;
+		while (end > start && list[end - 1] == ' ')
+			end--;
+		if (end == start)
+			continue;
+		if (jose_alg_lookup(list + start, end - start) == JOSE_ALG_UNKNOWN &&
+			jose_jwe_alg_lookup(list + start, end - start) == JOSE_JWE_ALG_UNKNOWN &&
+			jose_jwe_enc_lookup(list + start, end - start) == JOSE_JWE_ENC_UNKNOWN)
+		{
+			GUC_check_errdetail("\"%.*s\" is not an algorithm token_ext supports.",
+								(int) Min(end - start, 32), list + start);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* Define the settings and hooks; runs once per backend when the module loads. */
@@ -114,7 +166,95 @@ _PG_init(void)
 							PGC_SUSET, 0,
 							NULL, NULL, NULL);
 
+	/*
+	 * The verified claims.  PGC_SUSET: only superusers and this module's C
+	 * code (jwt.authenticate) can set them; see src/pg/session.c.
+	 */
+	DefineCustomStringVariable("token_ext.claims",
+							   "Holds the claims of the token jwt.authenticate verified.",
+							   "Set only by jwt.authenticate; read with jwt.claims().",
+							   &token_ext_claims,
+							   "",
+							   PGC_SUSET,
+							   GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE,
+							   NULL, glue_claims_assign, NULL);
+
+	DefineCustomStringVariable("token_ext.algorithms",
+							   "Sets the algorithms jwt.authenticate accepts (comma-separated).",
+							   "Empty: those the keyring keys are bound to or imply.",
+							   &token_ext_algorithms,
+							   "",
+							   PGC_SUSET, 0,
+							   check_algorithms, NULL, NULL);
+
+	DefineCustomStringVariable("token_ext.audience",
+							   "Sets the audience jwt.authenticate requires in \"aud\" (PostgREST: jwt-aud).",
+							   "Empty: \"aud\" is not compared.",
+							   &token_ext_audience,
+							   "",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("token_ext.issuer",
+							   "Sets the issuer jwt.authenticate requires in \"iss\".",
+							   "Empty: \"iss\" is not compared.",
+							   &token_ext_issuer,
+							   "",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
+	DefineCustomIntVariable("token_ext.leeway",
+							"Sets the clock skew jwt.authenticate tolerates for exp, nbf and iat.",
+							NULL,
+							&token_ext_leeway,
+							30, 0, 86400,
+							PGC_SUSET, GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("token_ext.role_claim",
+							   "Sets the claim that names the database role (PostgREST: jwt-role-claim-key).",
+							   "A dotted path of object members, such as .role or .app_metadata.role.",
+							   &token_ext_role_claim,
+							   ".role",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("token_ext.claims_scope",
+							 "Sets how long jwt.authenticate keeps the claims: the transaction or the session.",
+							 NULL,
+							 &token_ext_claims_scope,
+							 GLUE_SCOPE_TRANSACTION,
+							 scope_options,
+							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("token_ext.trust_request_claims",
+							 "Makes jwt.claims() fall back to PostgREST's request.jwt.claims.",
+							 "Any SQL user can set request.jwt.claims: enable only where PostgREST is the only client.",
+							 &token_ext_trust_request_claims,
+							 false,
+							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomStringVariable("token_ext.token_header",
+							   "Sets the request header jwt.authenticate_request reads the token from.",
+							   "\"authorization\" takes \"Bearer <token>\"; another header holds the bare token.",
+							   &token_ext_token_header,
+							   "authorization",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("token_ext.token_cookie",
+							   "Sets the cookie jwt.authenticate_request reads the token from when the header has none.",
+							   "Empty: cookies are not read.",
+							   &token_ext_token_cookie,
+							   "",
+							   PGC_SUSET, 0,
+							   NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("token_ext");
+
+	CacheRegisterRelcacheCallback(glue_keyring_invalidate, (Datum) 0);
 
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = token_ext_process_utility;

@@ -23,13 +23,14 @@ LANGUAGE C VOLATILE PARALLEL SAFE;
 COMMENT ON FUNCTION sign(jsonb, bytea, text, jsonb) IS
 'compact JWS of the JWT claims, signed with key (a raw HMAC secret); alg defaults to the key''s, else HS256';
 
-CREATE FUNCTION sign(claims jsonb, key text, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+CREATE FUNCTION sign(claims jsonb, key text DEFAULT NULL, alg text DEFAULT NULL, header jsonb DEFAULT NULL,
+                     kid text DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'jwt_sign'
 LANGUAGE C VOLATILE PARALLEL SAFE;
 
-COMMENT ON FUNCTION sign(jsonb, text, text, jsonb) IS
-'compact JWS of the JWT claims, signed with key (a JWK/JWKS as JSON text, or else a UTF-8 HMAC secret); alg defaults to the key''s, else HS256';
+COMMENT ON FUNCTION sign(jsonb, text, text, jsonb, text) IS
+'compact JWS of the JWT claims, signed with key (a PEM, a JWK as JSON text, or else a UTF-8 HMAC secret) or with the keyring key kid; alg defaults to the key''s, else HS256';
 
 CREATE FUNCTION sign(claims jsonb, key jsonb, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
 RETURNS text
@@ -584,3 +585,131 @@ CREATE AGGREGATE jwks_agg(jsonb) (
 
 COMMENT ON AGGREGATE jwks_agg(jsonb) IS
 'public JWKS of the aggregated JWKs (see jwks)';
+
+-- ---------------------------------------------------------------------------
+-- server-held keys
+-- ---------------------------------------------------------------------------
+CREATE TABLE keyring (
+    kid text PRIMARY KEY CHECK (kid <> '' AND octet_length(kid) <= 256),
+    purposes text[] NOT NULL
+        CHECK (cardinality(purposes) > 0
+               AND purposes <@ ARRAY['sign', 'verify', 'encrypt', 'decrypt']::text[]),
+    alg text,
+    key jsonb NOT NULL,
+    not_before timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    not_after timestamptz,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CHECK (not_after IS NULL OR not_after > not_before)
+);
+
+COMMENT ON TABLE keyring IS
+'server-held keys (JWKs) by kid, with their purposes, algorithm and validity window; readable only by its owner and roles it grants';
+
+-- private keys: nobody but the owner (and roles the owner grants) reads them
+REVOKE ALL ON keyring FROM PUBLIC;
+ALTER TABLE keyring ENABLE ROW LEVEL SECURITY;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.keyring', '');
+
+CREATE FUNCTION keyring_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'jwt_keyring_trigger'
+LANGUAGE C;
+
+COMMENT ON FUNCTION keyring_trigger() IS
+'validates keyring rows, and tells every session when the keyring changed';
+
+CREATE TRIGGER keyring_validate BEFORE INSERT OR UPDATE ON keyring
+    FOR EACH ROW EXECUTE FUNCTION keyring_trigger();
+CREATE TRIGGER keyring_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON keyring
+    FOR EACH STATEMENT EXECUTE FUNCTION keyring_trigger();
+
+CREATE FUNCTION keyring_jwks()
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_keyring_jwks'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION keyring_jwks() IS
+'public JWKS of the keyring''s asymmetric verify and encrypt keys not yet retired, to publish';
+
+-- ---------------------------------------------------------------------------
+-- verified claims of the session (row-level security)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION authenticate(token text, scope text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_authenticate'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION authenticate(text, text) IS
+'verify (or decrypt and verify) a token with the keyring and the token_ext.* policy, and make its claims the session''s claims for the transaction (or session)';
+
+CREATE FUNCTION authenticate_request()
+RETURNS void
+AS 'MODULE_PATHNAME', 'jwt_authenticate_request'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION authenticate_request() IS
+'PostgREST db-pre-request: authenticate the token of request.headers (or a cookie) and switch to the role it names';
+
+CREATE FUNCTION claims()
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_claims'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION claims() IS
+'the verified claims of the session, or NULL';
+
+CREATE FUNCTION claim(name text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_claim'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION claim(text) IS
+'one verified claim as text (JSON text for non-strings), or NULL';
+
+CREATE FUNCTION claim_json(name text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_claim_json'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION claim_json(text) IS
+'one verified claim as jsonb, or NULL';
+
+CREATE FUNCTION sub()
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sub'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sub() IS
+'the verified "sub" claim, or NULL';
+
+CREATE FUNCTION uid()
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'jwt_uid'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION uid() IS
+'the verified "sub" claim as a uuid, or NULL when it is absent or not a uuid';
+
+CREATE FUNCTION role()
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_role'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION role() IS
+'the verified role claim (token_ext.role_claim), or NULL';
+
+CREATE FUNCTION authenticated()
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'jwt_authenticated'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION authenticated() IS
+'whether the session has verified claims';
+
+CREATE FUNCTION clear()
+RETURNS void
+AS 'MODULE_PATHNAME', 'jwt_clear'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION clear() IS
+'drop the session''s verified claims now';

@@ -52,6 +52,16 @@ jose_alg_get(jose_alg alg)
 	return &alg_table[alg];
 }
 
+/* "a" or "an" before a name read out letter by letter or as a word. */
+const char *
+jose_article(const char *name, bool capital)
+{
+	/* letters whose names start with a vowel sound: A E F H I L M N O R S X */
+	bool		an = name[0] != '\0' && strchr("AEFHILMNORSXaeio", name[0]) != NULL;
+
+	return an ? (capital ? "An" : "an") : (capital ? "A" : "a");
+}
+
 /* Names of the algorithms in set, comma-separated. */
 void
 jose_alg_set_describe(jose_alg_set set, char *out, size_t outlen)

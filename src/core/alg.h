@@ -69,6 +69,9 @@ extern jose_alg jose_alg_lookup(const char *name, size_t len);
 /* Facts about a known algorithm. */
 extern const jose_alg_info *jose_alg_get(jose_alg alg);
 
+/* "a" or "an" (capitalised if asked) before a spoken name ("an HS256", "a PS256"). */
+extern const char *jose_article(const char *name, bool capital);
+
 /* Names of the algorithms in set, comma-separated, into out. */
 extern void jose_alg_set_describe(jose_alg_set set, char *out, size_t outlen);
 

@@ -222,7 +222,7 @@ load_ec(const jose_json *doc, uint32_t obj, EVP_PKEY **out, jose_err *err)
 		*out = pkey_from_params("EC", d ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params);
 		if (*out == NULL)
 			st = jose_fail(err, JOSE_E_KEY,
-						   "The public key is invalid (for EC: not a point of the curve).");
+						   "The public key is invalid: its point is not on the curve.");
 	}
 	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);

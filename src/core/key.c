@@ -244,13 +244,14 @@ jose_key_check_family(const jose_key *key, jose_alg alg, jose_err *err)
 		return JOSE_OK;
 	if (key->curve != NULL)
 		return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
-						 "A %s %s key cannot be used with %s.",
-						 key->crv, kty_name(key->kty), info->name);
+						 "%s %s %s key cannot be used with %s.",
+						 jose_article(key->crv, true), key->crv, kty_name(key->kty), info->name);
 	if (key->kty == JOSE_KTY_OCT)
 		return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
 						 "A symmetric (oct) key cannot be used with %s.", info->name);
 	return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
-					 "An %s key cannot be used with %s.", kty_name(key->kty), info->name);
+					 "%s %s key cannot be used with %s.", jose_article(kty_name(key->kty), true),
+					 kty_name(key->kty), info->name);
 }
 
 /* Check that key may do op with alg. */
@@ -272,8 +273,8 @@ jose_key_check_jws(const jose_key *key, jose_alg alg, unsigned op, jose_err *err
 		return st;
 	if (info->family == JOSE_FAMILY_HMAC && key->secret_len < info->hash_len)
 		return jose_fail(err, JOSE_E_KEY,
-						 "An %s secret must be at least %zu bytes; this one has %zu.",
-						 info->name, info->hash_len, key->secret_len);
+						 "%s %s secret must be at least %zu bytes; this one has %zu.",
+						 jose_article(info->name, true), info->name, info->hash_len, key->secret_len);
 	if (op == JOSE_OP_SIGN && !jose_key_has_private(key))
 		return jose_fail(err, JOSE_E_KEY, "Signing needs a private key; this is a public key.");
 	if (!(key->ops & op))

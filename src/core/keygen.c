@@ -72,7 +72,7 @@ jose_key_generate(const char *kind, size_t kind_len, int bits, jose_key **out, j
 
 				if (bits != 0 && bits != (int) len * 8)
 					return jose_fail(err, JOSE_E_ARGUMENT,
-									 "A %s key is %zu bits.", bound, len * 8);
+									 "%s %s key is %zu bits.", jose_article(bound, true), bound, len * 8);
 				st = generate_oct(len, &key, err);
 			}
 			else

@@ -28,20 +28,14 @@
 #include <openssl/x509.h>
 
 static const jose_curve curves[] = {
-	{"P-256", "prime256v1", JOSE_KTY_EC, 32, JOSE_ALG_ES256,
-	"FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551"},
-	{"P-384", "secp384r1", JOSE_KTY_EC, 48, JOSE_ALG_ES384,
-		"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF"
-	"581A0DB248B0A77AECEC196ACCC52973"},
-	{"P-521", "secp521r1", JOSE_KTY_EC, 66, JOSE_ALG_ES512,
-		"01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
-		"FA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409"},
-	{"secp256k1", "secp256k1", JOSE_KTY_EC, 32, JOSE_ALG_ES256K,
-	"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141"},
-	{"Ed25519", "ED25519", JOSE_KTY_OKP, 32, JOSE_ALG_EDDSA, NULL},
-	{"Ed448", "ED448", JOSE_KTY_OKP, 57, JOSE_ALG_EDDSA, NULL},
-	{"X25519", "X25519", JOSE_KTY_OKP, 32, JOSE_ALG_UNKNOWN, NULL},
-	{"X448", "X448", JOSE_KTY_OKP, 56, JOSE_ALG_UNKNOWN, NULL},
+	{"P-256", "prime256v1", JOSE_KTY_EC, 32, JOSE_ALG_ES256},
+	{"P-384", "secp384r1", JOSE_KTY_EC, 48, JOSE_ALG_ES384},
+	{"P-521", "secp521r1", JOSE_KTY_EC, 66, JOSE_ALG_ES512},
+	{"secp256k1", "secp256k1", JOSE_KTY_EC, 32, JOSE_ALG_ES256K},
+	{"Ed25519", "ED25519", JOSE_KTY_OKP, 32, JOSE_ALG_EDDSA},
+	{"Ed448", "ED448", JOSE_KTY_OKP, 57, JOSE_ALG_EDDSA},
+	{"X25519", "X25519", JOSE_KTY_OKP, 32, JOSE_ALG_UNKNOWN},
+	{"X448", "X448", JOSE_KTY_OKP, 56, JOSE_ALG_UNKNOWN},
 };
 
 #define N_CURVES (sizeof(curves) / sizeof(curves[0]))
@@ -130,23 +124,58 @@ check_rsa(EVP_PKEY *pkey, jose_err *err)
 	return st;
 }
 
+/*
+ * True when a private RSA key matches its public half, by a test signature
+ * and verification.  Used for keys without CRT factors (a JWK may give
+ * only n, e and d), which OpenSSL's pairwise check cannot judge.
+ */
+static bool
+rsa_signs_consistently(EVP_PKEY *pkey)
+{
+	static const unsigned char msg[] = "token_ext key check";
+	unsigned char sig[1024];
+	size_t		siglen = sizeof(sig);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	bool		ok;
+
+	ok = ctx != NULL &&
+		EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+		EVP_DigestSign(ctx, sig, &siglen, msg, sizeof(msg)) == 1 &&
+		EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+		EVP_DigestVerify(ctx, sig, siglen, msg, sizeof(msg)) == 1;
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
 /* Run OpenSSL's public (and, for private keys, pairwise) consistency checks. */
 static jose_status
-check_consistency(EVP_PKEY *pkey, bool has_private, jose_err *err)
+check_consistency(EVP_PKEY *pkey, jose_kty kty, bool has_private, jose_err *err)
 {
 	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-	int			ok;
+	BIGNUM	   *p = NULL;
+	bool		public_ok,
+				private_ok = true;
 
 	if (ctx == NULL)
 		return jose_fail(err, JOSE_E_CRYPTO, "Could not check the key.");
-	ok = EVP_PKEY_public_check(ctx) == 1;
-	if (ok && has_private)
-		ok = EVP_PKEY_pairwise_check(ctx) == 1;
+	public_ok = EVP_PKEY_public_check(ctx) == 1;
+	if (public_ok && has_private)
+	{
+		if (kty == JOSE_KTY_RSA && EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_FACTOR1, &p) != 1)
+			private_ok = rsa_signs_consistently(pkey);
+		else
+			private_ok = EVP_PKEY_pairwise_check(ctx) == 1;
+	}
+	BN_clear_free(p);
 	EVP_PKEY_CTX_free(ctx);
-	if (!ok)
+	ERR_clear_error();
+	if (!public_ok)
 		return jose_fail(err, JOSE_E_KEY,
-						 has_private ? "The key's private and public parts are inconsistent or invalid."
-						 : "The public key is invalid (for EC: not a point of the curve).");
+						 kty == JOSE_KTY_EC ? "The public key is invalid: its point is not on the curve."
+						 : "The public key is invalid.");
+	if (!private_ok)
+		return jose_fail(err, JOSE_E_KEY,
+						 "The key's private and public parts are inconsistent or invalid.");
 	return JOSE_OK;
 }
 
@@ -193,7 +222,7 @@ jose_key_set_pkey(jose_key *key, EVP_PKEY *pkey, jose_err *err)
 		key->curve = curve;
 	}
 	if (st == JOSE_OK)
-		st = check_consistency(pkey, jose_key_has_private(key), err);
+		st = check_consistency(pkey, key->kty, jose_key_has_private(key), err);
 	ERR_clear_error();
 	return st;
 }

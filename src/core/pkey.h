@@ -38,7 +38,6 @@ typedef struct jose_curve
 	jose_kty	kty;			/* EC or OKP */
 	size_t		coord_len;		/* bytes of x (and y, d) */
 	jose_alg	sig_alg;		/* the JWS algorithm it signs with, or UNKNOWN */
-	const char *order_hex;		/* EC: the group order n, for signature checks */
 } jose_curve;
 
 /* The curve with this JWK name, or NULL. */

@@ -24,6 +24,7 @@
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/params.h>
 
 /* The SHA-2 implementations, fetched once (implicit fetches cost per call). */
@@ -43,7 +44,7 @@ alg_digest(const jose_alg_info *info)
 	return sha2[slot];
 }
 
-/* Group orders of the EC curves, parsed once: (curve, order) pairs. */
+/* Group orders of the EC curves, looked up once: (curve, order) pairs. */
 static struct
 {
 	const jose_curve *curve;
@@ -56,14 +57,23 @@ curve_order(const jose_key *key)
 {
 	int			i;
 
-	if (key->curve == NULL || key->curve->order_hex == NULL)
+	EC_GROUP   *group;
+
+	if (key->curve == NULL || key->curve->kty != JOSE_KTY_EC)
 		return NULL;
 	for (i = 0; i < 4 && orders[i].curve != NULL; i++)
 		if (orders[i].curve == key->curve)
 			return orders[i].order;
 	if (i == 4)
 		return NULL;
-	if (BN_hex2bn(&orders[i].order, key->curve->order_hex) == 0)
+
+	/* from OpenSSL's own curve parameters, so no constant can be mistyped */
+	group = EC_GROUP_new_by_curve_name(OBJ_sn2nid(key->curve->ossl_name));
+	if (group == NULL)
+		return NULL;
+	orders[i].order = BN_dup(EC_GROUP_get0_order(group));
+	EC_GROUP_free(group);
+	if (orders[i].order == NULL)
 		return NULL;
 	orders[i].curve = key->curve;
 	return orders[i].order;
@@ -283,22 +293,22 @@ jose_pkey_verify(jose_key *key, const jose_alg_info *info, const unsigned char *
 			siglen = raw_to_der(key, sig, siglen, der, sizeof(der));
 			if (siglen == 0)
 				return jose_fail(err, JOSE_E_SIGNATURE,
-								 "An %s signature is %zu bytes of R || S with 0 < R, S < n.",
-								 info->name, 2 * key->curve->coord_len);
+								 "%s %s signature is %zu bytes of R || S with 0 < R, S < n.",
+								 jose_article(info->name, true), info->name, 2 * key->curve->coord_len);
 			sig = der;
 			break;
 		case JOSE_FAMILY_RSA_PKCS1:
 		case JOSE_FAMILY_RSA_PSS:
 			if (siglen != (size_t) EVP_PKEY_get_size(key->pkey))
 				return jose_fail(err, JOSE_E_SIGNATURE,
-								 "An %s signature with this key is %d bytes; this one has %zu.",
-								 info->name, EVP_PKEY_get_size(key->pkey), siglen);
+								 "%s %s signature with this key is %d bytes; this one has %zu.",
+								 jose_article(info->name, true), info->name, EVP_PKEY_get_size(key->pkey), siglen);
 			break;
 		case JOSE_FAMILY_EDDSA:
 			if (siglen != 2 * key->curve->coord_len)
 				return jose_fail(err, JOSE_E_SIGNATURE,
-								 "An %s signature is %zu bytes; this one has %zu.",
-								 key->crv, 2 * key->curve->coord_len, siglen);
+								 "%s %s signature is %zu bytes; this one has %zu.",
+								 jose_article(key->crv, true), key->crv, 2 * key->curve->coord_len, siglen);
 			break;
 		default:
 			break;

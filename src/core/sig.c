@@ -56,8 +56,8 @@ jose_sig_verify(jose_key *key, jose_alg alg, const unsigned char *data, size_t l
 			 */
 			if (siglen != info->hash_len)
 				return jose_fail(err, JOSE_E_SIGNATURE,
-								 "An %s signature is %zu bytes; this one has %zu.",
-								 info->name, info->hash_len, siglen);
+								 "%s %s signature is %zu bytes; this one has %zu.",
+								 jose_article(info->name, true), info->name, info->hash_len, siglen);
 			st = jose_hmac(key, info, data, len, mac, &maclen, err);
 			if (st != JOSE_OK)
 				return st;

@@ -19,6 +19,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/timestamp.h"
 #include "utils/jsonb.h"
 
 #include "../core/claims.h"
@@ -32,6 +33,26 @@ extern int	token_ext_max_json_depth;
 extern int	token_ext_key_cache_entries;
 extern int	token_ext_key_cache_memory_kb;
 extern int	token_ext_max_pbes2_count;
+extern char *token_ext_claims;
+extern char *token_ext_algorithms;
+extern char *token_ext_audience;
+extern char *token_ext_issuer;
+extern int	token_ext_leeway;
+extern char *token_ext_role_claim;
+extern int	token_ext_claims_scope;
+extern bool token_ext_trust_request_claims;
+extern char *token_ext_token_header;
+extern char *token_ext_token_cookie;
+
+/* Values of token_ext.claims_scope. */
+#define GLUE_SCOPE_TRANSACTION 0
+#define GLUE_SCOPE_SESSION 1
+
+/* Purposes of keyring keys. */
+#define GLUE_PURPOSE_SIGN 0x01
+#define GLUE_PURPOSE_VERIFY 0x02
+#define GLUE_PURPOSE_ENCRYPT 0x04
+#define GLUE_PURPOSE_DECRYPT 0x08
 
 /* The backend's workspace for core calls. */
 extern jose_workspace *glue_workspace(void);
@@ -79,5 +100,23 @@ extern jose_status glue_tree_to_jsonb(const jose_json *doc, Jsonb **out, jose_er
 
 /* Append jsonb as compact UTF-8 JSON text to buf. */
 extern void glue_jsonb_to_text(Jsonb *jb, jose_buf *buf);
+
+/* Assign hook of token_ext.claims (session.c). */
+extern void glue_claims_assign(const char *newval, void *extra);
+
+/* Make claims JSON text the verified claims, for the transaction or the session. */
+extern void glue_set_claims(const char *json, bool session);
+
+/* The role claim of the current claims, or NULL. */
+extern const char *glue_claims_role(void);
+
+/* Relcache callback: a change of jwt.keyring empties the keyring cache. */
+extern void glue_keyring_invalidate(Datum arg, Oid relid);
+
+/* Keyring keys with a purpose among purposes, valid at the time at (palloc'd set). */
+extern jose_keyset *glue_keyring_keys(unsigned purposes, TimestampTz at);
+
+/* The keyring key kid for purpose, valid at the time at; raises if none. */
+extern jose_key *glue_keyring_key(const char *kid, unsigned purpose, TimestampTz at);
 
 #endif							/* TOKEN_EXT_GLUE_H */

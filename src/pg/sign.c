@@ -9,6 +9,7 @@
  */
 #include "glue.h"
 
+#include "access/xact.h"
 #include "utils/builtins.h"
 
 #include "../core/alg.h"
@@ -56,12 +57,32 @@ static Datum
 sign_common(FunctionCallInfo fcinfo, const unsigned char *payload, size_t payload_len,
 			bool jwt)
 {
-	jose_keyset *keys = glue_key_argument(fcinfo, 1);
+	jose_keyset *keys;
 	jose_alg	alg = sign_alg_argument(fcinfo, 2);
 	jose_workspace *ws = glue_workspace();
 	jose_limits limits = glue_limits();
 	const char *header = NULL;
 	jose_err	err;
+	jose_keyset one;
+	jose_key   *kid_key;
+
+	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))
+	{
+		/* a keyring key by kid: the caller never sees it */
+		if (!PG_ARGISNULL(1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid argument"),
+					 errdetail("Pass either a key or a kid, not both.")));
+		kid_key = glue_keyring_key(text_to_cstring(PG_GETARG_TEXT_PP(4)), GLUE_PURPOSE_SIGN,
+								   GetCurrentTransactionStartTimestamp());
+		one.keys = &kid_key;
+		one.count = 1;
+		one.is_set = false;
+		keys = &one;
+	}
+	else
+		keys = glue_key_argument(fcinfo, 1);
 
 	if (!PG_ARGISNULL(3))
 	{
@@ -87,7 +108,7 @@ jwt_sign(PG_FUNCTION_ARGS)
 	Jsonb	   *claims;
 	jose_workspace *ws;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	if (PG_ARGISNULL(0) || (PG_ARGISNULL(1) && (PG_NARGS() <= 4 || PG_ARGISNULL(4))))
 		PG_RETURN_NULL();
 	claims = PG_GETARG_JSONB_P(0);
 	if (!JB_ROOT_IS_OBJECT(claims))
