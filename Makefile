@@ -44,7 +44,8 @@ OBJS = \
 DATA = $(wildcard sql/token_ext--*.sql)
 PGFILEDESC = "token_ext - JSON Web Tokens (JWS, JWE, JWK) for PostgreSQL"
 
-REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw
+REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw \
+	asym_keys asym_rsa asym_ecdsa asym_eddsa asym_attacks key_tools
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config
