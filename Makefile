@@ -1,6 +1,6 @@
 # token_ext: JSON Web Tokens for PostgreSQL (PGXS build)
 
-EXTENSION = token_ext
+EXTENSION = token_ext token_ext_supabase
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" token_ext.control)
 
 MODULE_big = token_ext
@@ -41,7 +41,7 @@ OBJS = \
 	src/pg/state.o \
 	src/pg/verify.o
 
-DATA = $(wildcard sql/token_ext--*.sql)
+DATA = $(wildcard sql/token_ext--*.sql sql/token_ext_supabase--*.sql)
 PGFILEDESC = "token_ext - JSON Web Tokens (JWS, JWE, JWK) for PostgreSQL"
 
 REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw \
