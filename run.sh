@@ -16,7 +16,7 @@ cluster_start "$CLUSTER" "$PORT"
 psql -qX -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'token_ext_demo'" | grep -q 1 \
   || psql -qX -d postgres -c "CREATE DATABASE token_ext_demo"
 # reinstall the extension so the demo always runs the code just built
-psql -qX -d token_ext_demo -c "SET client_min_messages = warning" \
+psql -qX -d token_ext_demo -c "SET client_min_messages = warning" -c "DROP SCHEMA IF EXISTS app CASCADE" \
   -c "DROP EXTENSION IF EXISTS token_ext CASCADE" -c "CREATE EXTENSION token_ext" \
   -c "CREATE EXTENSION IF NOT EXISTS pgcrypto"
 
@@ -59,6 +59,81 @@ SELECT jwt.pem_from_jwk(jwt.public_jwk(jwt.generate_key('RS256'))) AS pub \gset
 SELECT 'eyJhbGciOiJIUzI1NiJ9.' || translate(encode(convert_to('{"sub":"mallory"}', 'UTF8'), 'base64'), '+/=', '-_') AS si \gset
 SELECT :'si' || '.' || translate(encode(hmac(:'si', :'pub', 'sha256'), 'base64'), '+/=', '-_') AS forged \gset
 SELECT jwt.verify(:'forged', :'pub');
+SQL
+
+say "row-level security on verified claims"
+psql -X -d token_ext_demo -v ON_ERROR_STOP=0 <<'SQL'
+\pset footer off
+SET client_min_messages = warning;
+\echo '-- a server-held signing key: callers never see it'
+INSERT INTO jwt.keyring (kid, purposes, key) VALUES ('demo-2026', '{sign,verify}', jwt.generate_key('ES256'));
+SELECT kid, purposes, key->>'kty' AS kty, key->>'crv' AS crv FROM jwt.keyring;
+
+\echo '-- a small multi-user schema: notes visible only to their owner (policy on jwt.uid())'
+CREATE SCHEMA app;
+CREATE TABLE app.users (id uuid PRIMARY KEY, email text UNIQUE NOT NULL, password_hash text NOT NULL);
+CREATE TABLE app.notes (id serial PRIMARY KEY, owner uuid NOT NULL DEFAULT jwt.uid() REFERENCES app.users,
+                        body text NOT NULL);
+ALTER TABLE app.notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_notes ON app.notes USING (owner = jwt.uid()) WITH CHECK (owner = jwt.uid());
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app_user') THEN CREATE ROLE app_user NOLOGIN; END IF;
+END $$;
+GRANT USAGE ON SCHEMA app TO app_user;
+GRANT SELECT, INSERT ON app.notes TO app_user;
+GRANT USAGE ON SEQUENCE app.notes_id_seq TO app_user;
+
+\echo '-- login(): checks a password, then signs a token with the keyring key (SECURITY DEFINER)'
+CREATE FUNCTION app.login(email text, password text) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+DECLARE
+  uid uuid;
+BEGIN
+  SELECT u.id INTO uid FROM app.users u
+   WHERE u.email = login.email AND u.password_hash = public.crypt(login.password, u.password_hash);
+  IF uid IS NULL THEN
+    RAISE EXCEPTION 'invalid email or password' USING ERRCODE = 'invalid_password';
+  END IF;
+  RETURN jwt.sign(jsonb_build_object('sub', uid, 'role', 'app_user',
+                                     'iat', floor(extract(epoch FROM now())),
+                                     'exp', floor(extract(epoch FROM now() + interval '1 hour'))),
+                  kid => 'demo-2026');
+END
+$f$;
+GRANT EXECUTE ON FUNCTION app.login(text, text) TO app_user;
+INSERT INTO app.users VALUES
+  ('6f1f6a54-4a4e-4a36-9a55-1c2b5f0f7a10', 'ada@example.com', public.crypt('ada-secret', public.gen_salt('bf'))),
+  ('0d6b8a2e-7c1d-4b1e-8f55-2f4f4c9b7e21', 'bob@example.com', public.crypt('bob-secret', public.gen_salt('bf')));
+INSERT INTO app.notes (owner, body) VALUES
+  ('6f1f6a54-4a4e-4a36-9a55-1c2b5f0f7a10', 'Ada: buy milk'),
+  ('6f1f6a54-4a4e-4a36-9a55-1c2b5f0f7a10', 'Ada: call Charles'),
+  ('0d6b8a2e-7c1d-4b1e-8f55-2f4f4c9b7e21', 'Bob: fix the bike');
+
+SET ROLE app_user;
+\echo '-- Ada logs in, authenticates with her token, and sees only her notes'
+BEGIN;
+SELECT jwt.authenticate(app.login('ada@example.com', 'ada-secret'))->>'sub' AS authenticated_as;
+SELECT id, body FROM app.notes ORDER BY id;
+COMMIT;
+\echo '-- Bob: only his'
+BEGIN;
+SELECT jwt.authenticate(app.login('bob@example.com', 'bob-secret'))->>'sub' AS authenticated_as;
+SELECT id, body FROM app.notes ORDER BY id;
+INSERT INTO app.notes (body) VALUES ('Bob: written through the policy') RETURNING owner;
+COMMIT;
+\echo '-- the claims were transaction-local: the next transaction sees nothing'
+SELECT jwt.uid() AS uid, count(*) AS notes_visible FROM app.notes;
+\echo '-- a non-superuser cannot forge the claims'
+SET token_ext.claims = '{"sub":"6f1f6a54-4a4e-4a36-9a55-1c2b5f0f7a10"}';
+\echo '-- a token forged with another key is refused'
+SELECT jwt.authenticate(jwt.sign('{"sub":"6f1f6a54-4a4e-4a36-9a55-1c2b5f0f7a10","exp":2000000000}',
+                                 jwt.generate_key('ES256') || '{"kid":"demo-2026"}'));
+RESET ROLE;
+\echo '-- an expired token (signed with the real key) is refused'
+SELECT jwt.sign('{"sub":"6f1f6a54-4a4e-4a36-9a55-1c2b5f0f7a10","exp":1700000000}', kid => 'demo-2026') AS old \gset
+SET ROLE app_user;
+SELECT jwt.authenticate(:'old');
+RESET ROLE;
 SQL
 
 cat <<TXT
