@@ -89,12 +89,13 @@ jwe_allowed_args(FunctionCallInfo fcinfo, int alg_argno, jose_jwe_alg_set *algs,
 }
 
 /*
- * Encrypt plaintext to the key at key_argno with the alg, enc and header
- * arguments that follow it; the token is in the workspace's out buffer.
+ * Encrypt plaintext to the key at key_argno with the alg and enc arguments
+ * at alg_argno and alg_argno + 1 and the header at alg_argno + 2 (when
+ * has_header_arg); the token is in the workspace's out buffer.
  */
 static void
-encrypt_common(FunctionCallInfo fcinfo, int key_argno, const unsigned char *plaintext,
-			   size_t len, const char *cty, bool has_header_arg)
+encrypt_common(FunctionCallInfo fcinfo, int key_argno, int alg_argno,
+			   const unsigned char *plaintext, size_t len, const char *cty, bool has_header_arg)
 {
 	jose_keyset *keys = glue_key_argument(fcinfo, key_argno);
 	jose_workspace *ws = glue_workspace();
@@ -103,13 +104,13 @@ encrypt_common(FunctionCallInfo fcinfo, int key_argno, const unsigned char *plai
 	jose_err	err;
 
 	memset(&o, 0, sizeof(o));
-	o.alg = jwe_alg_arg(fcinfo, key_argno + 1);
-	o.enc = jwe_enc_arg(fcinfo, key_argno + 2);
+	o.alg = jwe_alg_arg(fcinfo, alg_argno);
+	o.enc = jwe_enc_arg(fcinfo, alg_argno + 1);
 	o.cty = cty;
-	if (has_header_arg && !PG_ARGISNULL(key_argno + 3))
+	if (has_header_arg && !PG_ARGISNULL(alg_argno + 2))
 	{
 		jose_buf_reset(&ws->aux);
-		glue_jsonb_to_text(PG_GETARG_JSONB_P(key_argno + 3), &ws->aux);
+		glue_jsonb_to_text(PG_GETARG_JSONB_P(alg_argno + 2), &ws->aux);
 		if (ws->aux.failed)
 			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 		o.extra_header = ws->aux.data;
@@ -171,7 +172,7 @@ jwt_encrypt(PG_FUNCTION_ARGS)
 			}
 		}
 	}
-	encrypt_common(fcinfo, 1, plaintext, len, NULL, true);
+	encrypt_common(fcinfo, 1, 2, plaintext, len, NULL, true);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(ws->out.data, (int) ws->out.len));
 }
 
@@ -336,7 +337,7 @@ jwt_sign_and_encrypt(PG_FUNCTION_ARGS)
 	inner = palloc(inner_len + 1);
 	memcpy(inner, ws->out.data, inner_len);
 
-	encrypt_common(fcinfo, 2, (const unsigned char *) inner, inner_len, "JWT", false);
+	encrypt_common(fcinfo, 2, 4, (const unsigned char *) inner, inner_len, "JWT", false);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(ws->out.data, (int) ws->out.len));
 }
 

@@ -28,6 +28,9 @@ if (setupError) {
   await import('./key_tools_jose.mjs');
   await import('./rejections_asymmetric.mjs');
   await import('./cookbook_rfc7520_asymmetric.mjs');
+  await import('./jwe_interop.mjs');
+  await import('./jwe_tampering.mjs');
+  await import('./cookbook_rfc7520_jwe.mjs');
 }
 
 const { failed } = await run();
