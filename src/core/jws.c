@@ -188,9 +188,15 @@ jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
 	if (len == 0)
 		return jose_fail(err, JOSE_E_MALFORMED, "The token is empty.");
 
-	for (size_t i = 0; i < len && ndots < 5; i++)
-		if (token[i] == '.')
-			dots[ndots++] = token + i;
+	for (const char *p = token, *end = token + len; ndots < 5;)
+	{
+		const char *dot = memchr(p, '.', (size_t) (end - p));
+
+		if (dot == NULL)
+			break;
+		dots[ndots++] = dot;
+		p = dot + 1;
+	}
 	if (ndots == 4)
 		return jose_fail(err, JOSE_E_IS_JWE,
 						 "The token has five segments, the form of an encrypted token (JWE).");

@@ -73,6 +73,12 @@ node_to_scalar(tree_state *st, uint32_t i, JsonbValue *v)
 				return false;
 			}
 			v->type = jbvNumeric;
+			if (n->len <= 18 && strspn(text + (text[0] == '-'), "0123456789") == n->len - (text[0] == '-'))
+			{
+				/* a plain integer (most claims: exp, iat, ids): no text parsing needed */
+				v->val.numeric = int64_to_numeric(strtoll(text, NULL, 10));
+				return true;
+			}
 			v->val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
 																 CStringGetDatum(text),
 																 ObjectIdGetDatum(InvalidOid),
