@@ -45,7 +45,8 @@ DATA = $(wildcard sql/token_ext--*.sql sql/token_ext_supabase--*.sql)
 PGFILEDESC = "token_ext - JSON Web Tokens (JWS, JWE, JWK) for PostgreSQL"
 
 REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw \
-	asym_keys asym_rsa asym_ecdsa asym_eddsa asym_attacks key_tools
+	asym_keys asym_rsa asym_ecdsa asym_eddsa asym_attacks key_tools \
+	jwe_basic jwe_attacks
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config

@@ -341,6 +341,35 @@ jose_jwe_encrypt(jose_workspace *ws, const jose_keyset *keys, const jose_jwe_enc
 		}
 	}
 	jose_buf_putc(&ws->scratch, '}');
+	if (ws->scratch.failed)
+	{
+		st = jose_fail(err, JOSE_E_NOMEM, "Could not allocate the token.");
+		goto done;
+	}
+
+	/*
+	 * Tests reproducing published tokens may give the header's bytes (other
+	 * implementations order members differently); they must say the same.
+	 */
+	if (o->fixed && o->fixed->header)
+	{
+		jose_json_limits jl = {limits->max_json_depth, limits->max_json_values};
+		jose_json	built;
+
+		jose_json_init(&built);
+		st = jose_json_parse(&built, ws->scratch.data, ws->scratch.len, &jl, "header", err);
+		if (st == JOSE_OK)
+			st = jose_json_parse(&ws->header, o->fixed->header, o->fixed->header_len, &jl,
+								 "header", err);
+		if (st == JOSE_OK && (ws->header.nodes[0].count != built.nodes[0].count ||
+							  !jose_json_equal(&ws->header, 0, &built, 0)))
+			st = jose_fail(err, JOSE_E_ARGUMENT, "The fixed header differs from the built one.");
+		jose_json_free(&built);
+		if (st != JOSE_OK)
+			goto done;
+		jose_buf_reset(&ws->scratch);
+		jose_buf_append(&ws->scratch, o->fixed->header, o->fixed->header_len);
+	}
 
 	/* header.encrypted_key.iv.ciphertext.tag, with the header's base64url as AAD */
 	jose_buf_reset(&ws->out);

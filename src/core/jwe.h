@@ -128,6 +128,9 @@ typedef struct jose_jwe_fixed
 	const unsigned char *p2s;	/* PBES2 salt */
 	size_t		p2s_len;
 	EVP_PKEY   *ephemeral;		/* ECDH-ES ephemeral private key */
+	const char *header;			/* the protected header's exact bytes: the same
+								 * members as the one built, in another order */
+	size_t		header_len;
 } jose_jwe_fixed;
 
 /* Options of an encryption. */

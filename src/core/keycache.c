@@ -86,7 +86,23 @@ lru_push_front(jose_keycache *cache, jose_keycache_entry *e)
 		cache->lru_tail = e;
 }
 
-/* Remove e from the cache and free it. */
+/* Keep set alive for a few more puts; free the oldest retired set if full. */
+static void
+retire(jose_keycache *cache, jose_keyset *set)
+{
+	if (set == NULL)
+		return;
+	if (cache->n_retired == JOSE_KEYCACHE_RETIRED)
+	{
+		jose_keyset_free(cache->retired[0]);
+		memmove(cache->retired, cache->retired + 1,
+				sizeof(cache->retired[0]) * (JOSE_KEYCACHE_RETIRED - 1));
+		cache->n_retired--;
+	}
+	cache->retired[cache->n_retired++] = set;
+}
+
+/* Remove e from the cache; its set is retired, not freed at once. */
 static void
 remove_entry(jose_keycache *cache, jose_keycache_entry *e)
 {
@@ -100,7 +116,7 @@ remove_entry(jose_keycache *cache, jose_keycache_entry *e)
 	cache->bytes -= e->len;
 	OPENSSL_cleanse(e->material, e->len);
 	free(e->material);
-	jose_keyset_free(e->set);
+	retire(cache, e->set);
 	free(e);
 }
 
@@ -160,13 +176,6 @@ jose_keycache_put(jose_keycache *cache, int tag, const void *material, size_t le
 {
 	jose_keycache_entry *e;
 
-	/*
-	 * A set that could not be cached is kept until the next put, so the
-	 * caller's pointer stays valid for the call that made it.
-	 */
-	jose_keyset_free(cache->uncached);
-	cache->uncached = NULL;
-
 	if (cache->max_entries == 0 || len > cache->max_bytes)
 		goto uncached;
 	if (cache->n_buckets == 0)
@@ -202,7 +211,7 @@ jose_keycache_put(jose_keycache *cache, int tag, const void *material, size_t le
 	return;
 
 uncached:
-	cache->uncached = set;
+	retire(cache, set);
 }
 
 /* Drop every entry. */
@@ -211,8 +220,9 @@ jose_keycache_clear(jose_keycache *cache)
 {
 	while (cache->lru_tail != NULL)
 		remove_entry(cache, cache->lru_tail);
-	jose_keyset_free(cache->uncached);
-	cache->uncached = NULL;
+	for (size_t i = 0; i < cache->n_retired; i++)
+		jose_keyset_free(cache->retired[i]);
+	cache->n_retired = 0;
 }
 
 /* Drop every entry and release the cache's own storage. */

@@ -23,6 +23,13 @@
 
 typedef struct jose_keycache_entry jose_keycache_entry;
 
+/*
+ * How many puts a set outlives its eviction by.  A caller may hold the sets
+ * of the last few lookups (one SQL call uses at most three keys), so an
+ * evicted set is retired rather than freed at once.
+ */
+#define JOSE_KEYCACHE_RETIRED 8
+
 typedef struct jose_keycache
 {
 	jose_keycache_entry **buckets;
@@ -35,7 +42,9 @@ typedef struct jose_keycache
 	size_t		max_bytes;
 	uint64_t	hits;
 	uint64_t	misses;
-	jose_keyset *uncached;		/* a set that could not be stored (see put) */
+	/* sets evicted or never stored, freed only JOSE_KEYCACHE_RETIRED puts later */
+	jose_keyset *retired[JOSE_KEYCACHE_RETIRED];
+	size_t		n_retired;
 } jose_keycache;
 
 /* Prepare an empty cache with the given bounds. */
@@ -52,8 +61,8 @@ extern jose_keyset *jose_keycache_get(jose_keycache *cache, int tag,
 /*
  * Cache set under (tag, material); the cache owns set from now on.  If the
  * entry cannot be stored (no memory, or larger than the cache), set is
- * still owned by the cache: it is kept as the single "uncached" entry
- * until the next put, so the caller may use it until then.
+ * still owned by the cache and retired at once.  Either way the sets
+ * returned by the last JOSE_KEYCACHE_RETIRED - 1 gets and puts stay valid.
  */
 extern void jose_keycache_put(jose_keycache *cache, int tag, const void *material,
 							  size_t len, jose_keyset *set);

@@ -32,8 +32,9 @@ extern void harness_run(const char *name, void (*fn) (void));
 extern void harness_skip(const char *name, const char *reason);
 
 /*
- * The path of a file under the shared JOSE vectors (/work/shared relative to
- * the repository, i.e. ../../../shared from test/core), or NULL when absent.
+ * The path of a file under the shared JOSE vectors ($TOKEN_EXT_SHARED when
+ * set, else /work/shared relative to the repository, i.e. ../../../shared
+ * from test/core), or NULL when absent.
  */
 extern const char *harness_shared_path(const char *rel, char *buf, size_t buflen);
 
@@ -69,5 +70,6 @@ extern void suite_jws(void);
 extern void suite_claims(void);
 extern void suite_keycache(void);
 extern void suite_jwk(void);
+extern void suite_jwe(void);
 
 #endif

@@ -70,8 +70,12 @@ const char *
 harness_shared_path(const char *rel, char *buf, size_t buflen)
 {
 	struct stat st;
+	const char *dir = getenv("TOKEN_EXT_SHARED");
 
-	snprintf(buf, buflen, "../../../shared/%s", rel);
+	if (dir != NULL && dir[0] != '\0')
+		snprintf(buf, buflen, "%s/%s", dir, rel);
+	else
+		snprintf(buf, buflen, "../../../shared/%s", rel);
 	if (stat(buf, &st) != 0)
 		return NULL;
 	return buf;
@@ -113,6 +117,7 @@ main(void)
 	suite_claims();
 	suite_keycache();
 	suite_jwk();
+	suite_jwe();
 	printf("1..%d\n", n_tests);
 	printf("RESULT %d %d %d\n", n_passed, n_failed, n_skipped);
 	return n_failed == 0 ? 0 : 1;

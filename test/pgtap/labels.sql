@@ -2,7 +2,10 @@
 -- SECURITY DEFINER of every jwt.* function, from pg_proc.
 --
 -- verify/try_verify/verify_raw/decode read the transaction start time and
--- settings: STABLE.  sign/sign_raw and the cache functions: VOLATILE.
+-- settings: STABLE, and so do decrypt/decrypt_raw/decrypt_and_verify (a
+-- decryption is deterministic; its claim checks read now()).  sign/sign_raw,
+-- encrypt and sign_and_encrypt (random CEK, IV, salt, ephemeral key; random
+-- signatures) and the cache functions: VOLATILE.
 -- decode is STRICT (NULL token -> NULL); the others handle NULL options
 -- themselves and are not.  Cache functions touch backend-local state, so
 -- they are PARALLEL RESTRICTED.  The key tools are pure functions of
@@ -10,12 +13,12 @@
 -- input) and none runs as SECURITY DEFINER.  A function missing from this
 -- table, or present in the table but not installed, fails a test.
 BEGIN;
-SELECT plan(78);
+SELECT plan(214);
 
 CREATE TEMP TABLE expected_labels (sig text, vol "char", strict bool, par "char");
 INSERT INTO expected_labels VALUES
   ('jwt.sign(jsonb,bytea,text,jsonb)', 'v', false, 's'),
-  ('jwt.sign(jsonb,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.sign(jsonb,text,text,jsonb,text)', 'v', false, 's'),
   ('jwt.sign(jsonb,jsonb,text,jsonb)', 'v', false, 's'),
   ('jwt.sign_raw(bytea,bytea,text,jsonb)', 'v', false, 's'),
   ('jwt.sign_raw(bytea,text,text,jsonb)', 'v', false, 's'),
@@ -40,7 +43,56 @@ INSERT INTO expected_labels VALUES
   ('jwt.jwks(jsonb[])', 'i', true, 's'),
   -- an aggregate: array_append + jwks are both safe, so the aggregate should
   -- be too (CREATE AGGREGATE defaults to PARALLEL UNSAFE)
-  ('jwt.jwks_agg(jsonb)', 'i', false, 's');
+  ('jwt.jwks_agg(jsonb)', 'i', false, 's'),
+  -- session claims: authenticate and clear set a setting (PARALLEL UNSAFE);
+  -- the readers take their value from settings, which workers receive (SAFE);
+  -- keyring_jwks reads this backend's keyring cache (RESTRICTED)
+  ('jwt.authenticate(text,text)', 'v', false, 'u'),
+  ('jwt.authenticate_request()', 'v', false, 'u'),
+  ('jwt.clear()', 'v', false, 'u'),
+  ('jwt.claims()', 's', false, 's'),
+  ('jwt.claim(text)', 's', true, 's'),
+  ('jwt.claim_json(text)', 's', true, 's'),
+  ('jwt.sub()', 's', false, 's'),
+  ('jwt.uid()', 's', false, 's'),
+  ('jwt.role()', 's', false, 's'),
+  ('jwt.authenticated()', 's', false, 's'),
+  ('jwt.keyring_jwks()', 's', false, 'r'),
+  ('jwt.keyring_trigger()', 'v', false, 'u'),
+  -- encryption (JWE): every key overload, and every key pair of the nested forms
+  ('jwt.encrypt(jsonb,bytea,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.encrypt(jsonb,text,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.encrypt(jsonb,jsonb,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.encrypt(text,bytea,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.encrypt(text,text,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.encrypt(text,jsonb,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.encrypt(bytea,bytea,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.encrypt(bytea,text,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.encrypt(bytea,jsonb,text,text,jsonb)', 'v', false, 's'),
+  ('jwt.decrypt(text,bytea,text,text,text,text,interval,text[],timestamp with time zone,text)', 's', false, 's'),
+  ('jwt.decrypt(text,text,text,text,text,text,interval,text[],timestamp with time zone,text)', 's', false, 's'),
+  ('jwt.decrypt(text,jsonb,text,text,text,text,interval,text[],timestamp with time zone,text)', 's', false, 's'),
+  ('jwt.decrypt_raw(text,bytea,text,text)', 's', false, 's'),
+  ('jwt.decrypt_raw(text,text,text,text)', 's', false, 's'),
+  ('jwt.decrypt_raw(text,jsonb,text,text)', 's', false, 's'),
+  ('jwt.sign_and_encrypt(jsonb,bytea,bytea,text,text,text)', 'v', false, 's'),
+  ('jwt.sign_and_encrypt(jsonb,bytea,text,text,text,text)', 'v', false, 's'),
+  ('jwt.sign_and_encrypt(jsonb,bytea,jsonb,text,text,text)', 'v', false, 's'),
+  ('jwt.sign_and_encrypt(jsonb,text,bytea,text,text,text)', 'v', false, 's'),
+  ('jwt.sign_and_encrypt(jsonb,text,text,text,text,text)', 'v', false, 's'),
+  ('jwt.sign_and_encrypt(jsonb,text,jsonb,text,text,text)', 'v', false, 's'),
+  ('jwt.sign_and_encrypt(jsonb,jsonb,bytea,text,text,text)', 'v', false, 's'),
+  ('jwt.sign_and_encrypt(jsonb,jsonb,text,text,text,text)', 'v', false, 's'),
+  ('jwt.sign_and_encrypt(jsonb,jsonb,jsonb,text,text,text)', 'v', false, 's'),
+  ('jwt.decrypt_and_verify(text,bytea,bytea,text,text,text,text,text,interval,text[],timestamp with time zone)', 's', false, 's'),
+  ('jwt.decrypt_and_verify(text,bytea,text,text,text,text,text,text,interval,text[],timestamp with time zone)', 's', false, 's'),
+  ('jwt.decrypt_and_verify(text,bytea,jsonb,text,text,text,text,text,interval,text[],timestamp with time zone)', 's', false, 's'),
+  ('jwt.decrypt_and_verify(text,text,bytea,text,text,text,text,text,interval,text[],timestamp with time zone)', 's', false, 's'),
+  ('jwt.decrypt_and_verify(text,text,text,text,text,text,text,text,interval,text[],timestamp with time zone)', 's', false, 's'),
+  ('jwt.decrypt_and_verify(text,text,jsonb,text,text,text,text,text,interval,text[],timestamp with time zone)', 's', false, 's'),
+  ('jwt.decrypt_and_verify(text,jsonb,bytea,text,text,text,text,text,interval,text[],timestamp with time zone)', 's', false, 's'),
+  ('jwt.decrypt_and_verify(text,jsonb,text,text,text,text,text,text,interval,text[],timestamp with time zone)', 's', false, 's'),
+  ('jwt.decrypt_and_verify(text,jsonb,jsonb,text,text,text,text,text,interval,text[],timestamp with time zone)', 's', false, 's');
 
 SELECT is(p.provolatile, e.vol, e.sig || ' volatility is ' || e.vol::text)
   FROM expected_labels e LEFT JOIN pg_proc p ON p.oid = to_regprocedure(e.sig) ORDER BY e.sig;
@@ -67,6 +119,11 @@ SELECT is(
     WHERE n.nspname = 'jwt' AND p.proname IN ('verify', 'try_verify', 'verify_raw', 'decode')
       AND p.provolatile = 's'),
   10, 'all ten verification and inspection functions are STABLE');
+SELECT is(
+  (SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'jwt' AND p.proname IN ('decrypt', 'decrypt_raw', 'decrypt_and_verify')
+      AND p.provolatile = 's'),
+  15, 'all fifteen decryption functions are STABLE');
 
 SELECT * FROM finish();
 ROLLBACK;
