@@ -286,6 +286,8 @@ jose_jwe_encrypt(jose_workspace *ws, const jose_keyset *keys, const jose_jwe_enc
 		{
 			st = jose_read_p2c(extra, jose_json_member(extra, 0, "p2c"),
 							   limits->max_pbes2_count, &p2c, err);
+			if (st == JOSE_E_HEADER)
+				err->status = st = JOSE_E_ARGUMENT;
 			if (st != JOSE_OK)
 				return st;
 		}
@@ -294,6 +296,9 @@ jose_jwe_encrypt(jose_workspace *ws, const jose_keyset *keys, const jose_jwe_enc
 		p2c = limits->max_pbes2_count;
 
 	st = jose_km_encrypt(a, e, key, extra, p2c, o->fixed, cek, &ek, &params, err);
+	/* a bad apu/apv came from the caller's header argument, not from a token */
+	if (st == JOSE_E_HEADER)
+		err->status = st = JOSE_E_ARGUMENT;
 	if (st == JOSE_OK && (ek.failed || params.failed))
 		st = jose_fail(err, JOSE_E_NOMEM, "Could not allocate the token.");
 	if (st != JOSE_OK)

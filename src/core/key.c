@@ -72,7 +72,7 @@ jose_keyset_from_secret(const unsigned char *secret, size_t len,
 
 	*out = NULL;
 	if (len == 0)
-		return jose_fail(err, JOSE_E_KEY, "The HMAC secret is empty.");
+		return jose_fail(err, JOSE_E_KEY, "The secret (or password) is empty.");
 	if (len > JOSE_MAX_SECRET_LEN)
 		return jose_fail(err, JOSE_E_LIMIT,
 						 "HMAC secrets are limited to %d bytes.", JOSE_MAX_SECRET_LEN);

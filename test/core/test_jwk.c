@@ -271,7 +271,7 @@ size_limits(void)
 	}
 	CHECK_STATUS(jose_keyset_from_secret((const unsigned char *) "", 0, &ks, &err), JOSE_E_KEY);
 	CHECK(ks == NULL);
-	CHECK_STR(err.detail, "The HMAC secret is empty.");
+	CHECK_STR(err.detail, "The secret (or password) is empty.");
 	/* key text over 256 KiB is refused before parsing */
 	n = JOSE_MAX_KEY_TEXT + 1;
 	s = malloc(n + 1);
