@@ -280,7 +280,13 @@ jwt_authenticate_request(PG_FUNCTION_ARGS)
 
 	if (token_ext_token_header && token_ext_token_header[0])
 	{
-		char	   *header = request_member("request.headers", token_ext_token_header);
+		/* HTTP header names are case-insensitive; PostgREST passes them in lower case */
+		char	   *name = pstrdup(token_ext_token_header);
+		char	   *header;
+
+		for (char *c = name; *c; c++)
+			*c = pg_ascii_tolower((unsigned char) *c);
+		header = request_member("request.headers", name);
 
 		if (header != NULL)
 		{

@@ -31,6 +31,7 @@ if (setupError) {
   await import('./jwe_interop.mjs');
   await import('./jwe_tampering.mjs');
   await import('./cookbook_rfc7520_jwe.mjs');
+  await import('./postgrest_sequence.mjs');
 }
 
 const { failed } = await run();
