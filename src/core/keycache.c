@@ -150,6 +150,14 @@ jose_keycache_get(jose_keycache *cache, int tag, const void *material, size_t le
 		cache->misses++;
 		return NULL;
 	}
+
+	/* the most recent key again (the common case): no hashing needed */
+	e = cache->lru_head;
+	if (e != NULL && e->tag == tag && e->len == len && memcmp(e->material, material, len) == 0)
+	{
+		cache->hits++;
+		return e->set;
+	}
 	h = hash_material(tag, material, len);
 	for (e = cache->buckets[h % cache->n_buckets]; e != NULL; e = e->chain)
 	{
