@@ -46,7 +46,8 @@ PGFILEDESC = "token_ext - JSON Web Tokens (JWS, JWE, JWK) for PostgreSQL"
 
 REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw \
 	asym_keys asym_rsa asym_ecdsa asym_eddsa asym_attacks key_tools \
-	jwe_basic jwe_attacks
+	jwe_basic jwe_attacks \
+	session keyring rls_security postgrest keyring_trigger_guards
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config

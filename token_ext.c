@@ -217,7 +217,7 @@ _PG_init(void)
 							   &token_ext_role_claim,
 							   ".role",
 							   PGC_SUSET, 0,
-							   NULL, NULL, NULL);
+							   NULL, glue_claims_assign, NULL);
 
 	DefineCustomEnumVariable("token_ext.claims_scope",
 							 "Sets how long jwt.authenticate keeps the claims: the transaction or the session.",

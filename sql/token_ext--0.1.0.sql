@@ -618,6 +618,9 @@ LANGUAGE C;
 COMMENT ON FUNCTION keyring_trigger() IS
 'validates keyring rows, and tells every session when the keyring changed';
 
+-- it fires only on jwt.keyring; nobody else may attach it
+REVOKE EXECUTE ON FUNCTION keyring_trigger() FROM PUBLIC;
+
 CREATE TRIGGER keyring_validate BEFORE INSERT OR UPDATE ON keyring
     FOR EACH ROW EXECUTE FUNCTION keyring_trigger();
 CREATE TRIGGER keyring_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON keyring

@@ -120,6 +120,13 @@ authenticate_token(const char *token, size_t len, jose_err *err)
 	for (size_t i = 0; i < len && dots < 5; i++)
 		dots += token[i] == '.';
 
+	/* a non-empty token_ext.algorithms is a whitelist: a kind it does not name is refused */
+	if (token_ext_algorithms && token_ext_algorithms[0] &&
+		((dots == 4 && jwe_algs == 0) || (dots == 2 && jws_algs == 0)))
+		return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+						 "token_ext.algorithms names no %s algorithm.",
+						 dots == 4 ? "JWE key management" : "JWS");
+
 	if (dots == 4)
 	{
 		jose_jwe	jwe;
@@ -133,7 +140,18 @@ authenticate_token(const char *token, size_t len, jose_err *err)
 		if (jwe.cty_node == JOSE_JSON_NONE ||
 			strncasecmp(jose_json_text(&ws->header, jwe.cty_node), "JWT", 4) != 0)
 		{
-			/* an encrypted claims set: the JWE itself is the proof */
+			const jose_jwe_alg_info *a = jose_jwe_alg_get(jwe.alg);
+
+			/*
+			 * An encrypted claims set proves its origin only when it was made
+			 * with a secret the server shares (dir, AES key wrap, PBES2).
+			 * Anyone can encrypt to a public key (RSA-OAEP, ECDH-ES): such a
+			 * token must carry a signed token inside (cty "JWT").
+			 */
+			if (a->family == JOSE_KM_RSA_OAEP || a->family == JOSE_KM_ECDH)
+				return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
+								 "A token encrypted to a public key (%s) proves no origin; it must hold a signed token (cty \"JWT\").",
+								 a->name);
 			st = jose_parse_claims(ws, jwe.plaintext, jwe.plaintext_len, &limits, err);
 			if (st == JOSE_OK)
 				st = jose_claims_check(&ws->claims, &o, err);

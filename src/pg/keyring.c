@@ -41,6 +41,7 @@
 
 #include <openssl/crypto.h>
 
+#include "../core/jwe.h"
 #include "../core/pkey.h"
 
 PG_FUNCTION_INFO_V1(jwt_keyring_trigger);
@@ -208,6 +209,7 @@ cache_load(void)
 	Oid			relid;
 	Relation	rel;
 	TableScanDesc scan;
+	Snapshot	snapshot;
 	HeapTuple	tuple;
 	int			cap = 16;
 
@@ -225,9 +227,14 @@ cache_load(void)
 	if (entries == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 
+	/*
+	 * Read with a fresh snapshot taken after the lock (which processed any
+	 * pending invalidation): the cache outlives this transaction, so it
+	 * must hold every committed key, not what an older snapshot shows.
+	 */
 	rel = table_open(relid, AccessShareLock);
-	scan = table_beginscan(rel, ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
-						   0, NULL);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = table_beginscan(rel, snapshot, 0, NULL);
 	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
 		TupleDesc	desc = RelationGetDescr(rel);
@@ -276,6 +283,7 @@ cache_load(void)
 		n_entries++;
 	}
 	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
 	table_close(rel, AccessShareLock);
 	cache_valid = true;
 }
@@ -342,7 +350,13 @@ jwt_keyring_trigger(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "jwt.keyring_trigger() must be called as a trigger");
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("jwt.keyring_trigger() must be called as a trigger")));
+	if (RelationGetRelid(trigdata->tg_relation) != keyring_oid())
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("jwt.keyring_trigger() fires only on jwt.keyring")));
 
 	if (TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
 	{
@@ -354,21 +368,46 @@ jwt_keyring_trigger(PG_FUNCTION_ARGS)
 		HeapTuple	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)
 			? trigdata->tg_newtuple : trigdata->tg_trigtuple;
 		TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
-		bool		isnull,
+		bool		kid_null,
+					purposes_null,
+					key_null,
 					alg_null;
-		Datum		kid = heap_getattr(tuple, COL_KID, desc, &isnull);
+		Datum		kid = heap_getattr(tuple, COL_KID, desc, &kid_null);
 		Datum		alg = heap_getattr(tuple, COL_ALG, desc, &alg_null);
-		Datum		jwk = heap_getattr(tuple, COL_KEY, desc, &isnull);
-		unsigned	purposes = purposes_of(heap_getattr(tuple, COL_PURPOSES, desc, &isnull));
+		Datum		jwk = heap_getattr(tuple, COL_KEY, desc, &key_null);
+		Datum		purposes_datum = heap_getattr(tuple, COL_PURPOSES, desc, &purposes_null);
+		unsigned	purposes;
+		char	   *alg_text = alg_null ? NULL : TextDatumGetCString(alg);
 		jose_key   *key;
 		jose_err	err;
 		bool		asym;
 
+		/* NULLs are left to the NOT NULL constraints, checked after this trigger */
+		if (kid_null || key_null || purposes_null)
+			return PointerGetDatum(tuple);
+		purposes = purposes_of(purposes_datum);
+		if (alg_text != NULL && jose_alg_lookup(alg_text, strlen(alg_text)) == JOSE_ALG_UNKNOWN &&
+			jose_jwe_alg_lookup(alg_text, strlen(alg_text)) == JOSE_JWE_ALG_UNKNOWN &&
+			jose_jwe_enc_lookup(alg_text, strlen(alg_text)) == JOSE_JWE_ENC_UNKNOWN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unsupported algorithm"),
+					 errdetail("The row's alg is not a JWS or JWE algorithm token_ext supports.")));
+
 		jose_err_clear(&err);
-		if (parse_row_key(TextDatumGetCString(kid), alg_null ? NULL : TextDatumGetCString(alg),
-						  jwk, &key, &err) != JOSE_OK)
+		if (parse_row_key(TextDatumGetCString(kid), alg_text, jwk, &key, &err) != JOSE_OK)
 			glue_raise(&err);
 		asym = key->kty != JOSE_KTY_OCT;
+
+		/* a secret for signatures must be strong enough for its algorithm (HS256 at least) */
+		if (!asym && (purposes & (GLUE_PURPOSE_SIGN | GLUE_PURPOSE_VERIFY)) &&
+			(key->alg != JOSE_ALG_UNKNOWN || key->alg_name[0] == '\0') &&
+			jose_key_check_jws(key, key->alg != JOSE_ALG_UNKNOWN ? key->alg : JOSE_ALG_HS256,
+							   JOSE_OP_VERIFY, &err) != JOSE_OK)
+		{
+			jose_key_free(key);
+			glue_raise(&err);
+		}
 		if (asym && (purposes & (GLUE_PURPOSE_SIGN | GLUE_PURPOSE_DECRYPT)) && !jose_key_has_private(key))
 		{
 			jose_key_free(key);

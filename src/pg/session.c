@@ -63,7 +63,10 @@ static claims_cache cache;
 static MemoryContext cache_cxt = NULL;
 static jose_json claims_doc;	/* parse tree of the cached claims */
 
-/* Assign hook of token_ext.claims: only count; runs at transaction end too. */
+/*
+ * Assign hook of token_ext.claims (and of token_ext.role_claim, which
+ * changes what jwt.role() reads): only count; runs at transaction end too.
+ */
 void
 glue_claims_assign(const char *newval, void *extra)
 {

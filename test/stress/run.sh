@@ -5,12 +5,15 @@
 # crashes the backend.  Each *.sql file runs in ONE psql session (one
 # backend) in a scratch database, and prints "ok - ..." / "not ok - ..."
 # lines (with "# SKIP" when /proc/<backend pid>/status cannot be read) and
-# "# ..." information.  Ends with "RESULT passed failed skipped".
+# "# ..." information.  A suite that needs a shell (pgbench) is a *.sh
+# file instead, run with the scratch database in $DB and printing the same
+# lines.  Ends with "RESULT passed failed skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
 
 DB=token_ext_stress
-SUITES=(failing_calls_keep_memory_flat key_cache_stays_bounded mutated_tokens_never_verify)
+SUITES=(failing_calls_keep_memory_flat key_cache_stays_bounded mutated_tokens_never_verify
+  rls_parallel_matches_serial rls_isolation_under_pgbench)
 PASSED=0 FAILED=0 SKIPPED=0
 
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
@@ -28,7 +31,11 @@ fi
 for suite in "${SUITES[@]}"; do
   printf '\n# %s\n' "$suite"
   start=$SECONDS
-  out=$(psql_db -A -t -d "$DB" -f "$suite.sql" 2>&1)
+  if [ -f "$suite.sh" ]; then
+    out=$(DB="$DB" bash "$suite.sh" 2>&1)
+  else
+    out=$(psql_db -A -t -d "$DB" -f "$suite.sql" 2>&1)
+  fi
   rc=$?
   printf '%s\n' "$out" | grep -v '^$'
   skipped=$(printf '%s\n' "$out" | grep -cE '^ok - .* # SKIP' || true)
@@ -36,7 +43,7 @@ for suite in "${SUITES[@]}"; do
   failed=$(printf '%s\n' "$out" | grep -cE '^not ok - ' || true)
   # a crash, or any SQL error the file did not expect, stops the file early
   if [ "$rc" -ne 0 ]; then
-    echo "not ok - $suite.sql ran to its end (psql exited with $rc)"
+    echo "not ok - $suite ran to its end (it exited with $rc)"
     failed=$((failed + 1))
   fi
   echo "# $suite: $passed passed, $failed failed, $skipped skipped in $((SECONDS - start)) s"
