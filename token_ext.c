@@ -83,32 +83,15 @@ static bool
 check_algorithms(char **newval, void **extra, GucSource source)
 {
 	const char *list = *newval ? *newval : "";
-	size_t		len = strlen(list);
-	size_t		i = 0;
+	jose_alg_set jws;
+	jose_jwe_alg_set jwe_algs;
+	jose_jwe_enc_set jwe_encs;
+	jose_err	err;
 
-	while (i < len)
+	if (jose_policy_algorithms_parse(list, strlen(list), &jws, &jwe_algs, &jwe_encs, &err) != JOSE_OK)
 	{
-		size_t		start,
-					end;
-
-		while (i < len && (list[i] == ' ' || list[i] == ','))
-			i++;
-		start = i;
-		while (i < len && list[i] != ',')
-			i++;
-		end = i;
-		while (end > start && list[end - 1] == ' ')
-			end--;
-		if (end == start)
-			continue;
-		if (jose_alg_lookup(list + start, end - start) == JOSE_ALG_UNKNOWN &&
-			jose_jwe_alg_lookup(list + start, end - start) == JOSE_JWE_ALG_UNKNOWN &&
-			jose_jwe_enc_lookup(list + start, end - start) == JOSE_JWE_ENC_UNKNOWN)
-		{
-			GUC_check_errdetail("\"%.*s\" is not an algorithm token_ext supports.",
-								(int) Min(end - start, 32), list + start);
-			return false;
-		}
+		GUC_check_errdetail("%s", err.detail);
+		return false;
 	}
 	return true;
 }

@@ -84,37 +84,52 @@ jose_alg_set_describe(jose_alg_set set, char *out, size_t outlen)
 	}
 }
 
+/* Step through a comma-separated list (see alg.h). */
+bool
+jose_list_next(const char *list, size_t len, size_t *pos, const char **item, size_t *item_len)
+{
+	size_t		i = *pos;
+	size_t		start,
+				end;
+
+	if (i > len)
+		return false;
+	while (i < len && list[i] == ' ')
+		i++;
+	start = i;
+	while (i < len && list[i] != ',')
+		i++;
+	end = i;
+	while (end > start && list[end - 1] == ' ')
+		end--;
+	*item = list + start;
+	*item_len = end - start;
+	*pos = i + 1;				/* past the comma, or past the end */
+	return true;
+}
+
 /* Parse a comma-separated list of algorithm names into a set. */
 jose_status
 jose_alg_set_parse(const char *list, size_t len, jose_alg_set *set, jose_err *err)
 {
-	size_t		i = 0;
+	size_t		pos = 0;
+	const char *name;
+	size_t		n;
 
 	*set = 0;
-	while (i <= len)
+	while (jose_list_next(list, len, &pos, &name, &n))
 	{
-		size_t		start,
-					end;
 		jose_alg	a;
 
-		while (i < len && list[i] == ' ')
-			i++;
-		start = i;
-		while (i < len && list[i] != ',')
-			i++;
-		end = i;
-		while (end > start && list[end - 1] == ' ')
-			end--;
-		if (end - start == 4 && memcmp(list + start, "none", 4) == 0)
+		if (n == 4 && memcmp(name, "none", 4) == 0)
 			return jose_fail(err, JOSE_E_ALG_NONE,
 							 "Unsecured JWS (\"none\") is never accepted.");
-		a = jose_alg_lookup(list + start, end - start);
+		a = jose_alg_lookup(name, n);
 		if (a == JOSE_ALG_UNKNOWN)
 			return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
 							 "\"%.*s\" is not a JWS algorithm token_ext supports.",
-							 (int) ((end - start) > 32 ? 32 : (end - start)), list + start);
+							 (int) (n > 32 ? 32 : n), name);
 		*set |= JOSE_ALG_BIT(a);
-		i++;					/* skip the comma (or step past the end) */
 	}
 	return JOSE_OK;
 }

@@ -76,6 +76,14 @@ extern const char *jose_article(const char *name, bool capital);
 extern void jose_alg_set_describe(jose_alg_set set, char *out, size_t outlen);
 
 /*
+ * Step through a comma-separated list: the next item (spaces around it
+ * dropped, possibly empty) from *pos on.  False once the list is done; an
+ * empty list has one empty item.
+ */
+extern bool jose_list_next(const char *list, size_t len, size_t *pos,
+						   const char **item, size_t *item_len);
+
+/*
  * Parse a comma-separated list of algorithm names ("HS256,HS512") into a set.
  * Spaces around names are ignored.  An unknown name or "none" fails.
  */

@@ -114,6 +114,15 @@ extern jose_status jose_jwe_enc_set_parse(const char *list, size_t len,
 										  jose_jwe_enc_set *set, jose_err *err);
 
 /*
+ * Sort a comma-separated list of JWS and JWE algorithm and content
+ * encryption names into three sets (a policy setting); empty items are
+ * skipped, an unknown name fails.
+ */
+extern jose_status jose_policy_algorithms_parse(const char *list, size_t len,
+												jose_alg_set *jws, jose_jwe_alg_set *jwe_algs,
+												jose_jwe_enc_set *jwe_encs, jose_err *err);
+
+/*
  * Values an encryption would otherwise draw at random, for reproducing
  * published examples in tests.  Never used by the SQL functions.
  */

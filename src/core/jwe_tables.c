@@ -77,33 +77,23 @@ jose_jwe_enc_lookup(const char *name, size_t len)
 	return JOSE_JWE_ENC_UNKNOWN;
 }
 
-/* Split a comma-separated list, calling found(name, len) for each; stop on failure. */
+/* Call found(name, len) for each item of a comma-separated list; stop on failure. */
 static jose_status
 each_name(const char *list, size_t len,
 		  jose_status (*found) (const char *, size_t, uint32_t *, jose_err *),
 		  uint32_t *set, jose_err *err)
 {
-	size_t		i = 0;
+	size_t		pos = 0;
+	const char *name;
+	size_t		n;
 
 	*set = 0;
-	while (i <= len)
+	while (jose_list_next(list, len, &pos, &name, &n))
 	{
-		size_t		start,
-					end;
-		jose_status st;
+		jose_status st = found(name, n, set, err);
 
-		while (i < len && list[i] == ' ')
-			i++;
-		start = i;
-		while (i < len && list[i] != ',')
-			i++;
-		end = i;
-		while (end > start && list[end - 1] == ' ')
-			end--;
-		st = found(list + start, end - start, set, err);
 		if (st != JOSE_OK)
 			return st;
-		i++;
 	}
 	return JOSE_OK;
 }
@@ -151,4 +141,37 @@ jose_status
 jose_jwe_enc_set_parse(const char *list, size_t len, jose_jwe_enc_set *set, jose_err *err)
 {
 	return each_name(list, len, add_enc, set, err);
+}
+
+/* Sort a mixed list of JWS and JWE names (empty items skipped) into sets. */
+jose_status
+jose_policy_algorithms_parse(const char *list, size_t len, jose_alg_set *jws,
+							 jose_jwe_alg_set *jwe_algs, jose_jwe_enc_set *jwe_encs,
+							 jose_err *err)
+{
+	size_t		pos = 0;
+	const char *name;
+	size_t		n;
+
+	*jws = *jwe_algs = *jwe_encs = 0;
+	while (jose_list_next(list, len, &pos, &name, &n))
+	{
+		jose_alg	a;
+		jose_jwe_alg ja;
+		jose_jwe_enc je;
+
+		if (n == 0)
+			continue;
+		if ((a = jose_alg_lookup(name, n)) != JOSE_ALG_UNKNOWN)
+			*jws |= JOSE_ALG_BIT(a);
+		else if ((ja = jose_jwe_alg_lookup(name, n)) != JOSE_JWE_ALG_UNKNOWN)
+			*jwe_algs |= JOSE_JWE_BIT(ja);
+		else if ((je = jose_jwe_enc_lookup(name, n)) != JOSE_JWE_ENC_UNKNOWN)
+			*jwe_encs |= JOSE_JWE_BIT(je);
+		else
+			return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
+							 "\"%.*s\" is not an algorithm token_ext supports.",
+							 (int) (n > 32 ? 32 : n), name);
+	}
+	return JOSE_OK;
 }

@@ -40,41 +40,11 @@ static void
 policy_algorithms(jose_alg_set *jws, jose_jwe_alg_set *jwe_algs, jose_jwe_enc_set *jwe_encs)
 {
 	const char *list = token_ext_algorithms ? token_ext_algorithms : "";
-	size_t		len = strlen(list);
-	size_t		i = 0;
+	jose_err	err;
 
-	*jws = 0;
-	*jwe_algs = 0;
-	*jwe_encs = 0;
-	while (i < len)
-	{
-		size_t		start,
-					end;
-		jose_alg	a;
-		jose_jwe_alg ja;
-		jose_jwe_enc je;
-
-		while (i < len && (list[i] == ' ' || list[i] == ','))
-			i++;
-		start = i;
-		while (i < len && list[i] != ',')
-			i++;
-		end = i;
-		while (end > start && list[end - 1] == ' ')
-			end--;
-		if (end == start)
-			continue;
-		a = jose_alg_lookup(list + start, end - start);
-		ja = jose_jwe_alg_lookup(list + start, end - start);
-		je = jose_jwe_enc_lookup(list + start, end - start);
-		if (a != JOSE_ALG_UNKNOWN)
-			*jws |= JOSE_ALG_BIT(a);
-		else if (ja != JOSE_JWE_ALG_UNKNOWN)
-			*jwe_algs |= JOSE_JWE_BIT(ja);
-		else if (je != JOSE_JWE_ENC_UNKNOWN)
-			*jwe_encs |= JOSE_JWE_BIT(je);
-		/* unknown names were refused by the setting's check hook */
-	}
+	/* the setting's check hook refused unknown names, so this cannot fail */
+	if (jose_policy_algorithms_parse(list, strlen(list), jws, jwe_algs, jwe_encs, &err) != JOSE_OK)
+		glue_raise(&err);
 }
 
 /* The claim checks the settings ask for, at the transaction's start. */

@@ -372,20 +372,35 @@ test('PostgREST sequence: token in a cookie (token_ext.token_cookie) when the he
   await resetDatabaseSettings();
 });
 
-test('PostgREST sequence: JWE tokens for the keyring\'s decrypt key (jwt.encrypt, jose EncryptJWT, nested JWS)', async () => {
+test('PostgREST sequence: JWE tokens for the keyring\'s decrypt keys (public-key JWE refused unless nested; dir accepted)', async () => {
   const c = await connectAs(AUTHENTICATOR);
   const carol = claimsFor('carol');
   const [{ t }] = await sql(
     'SELECT jwt.encrypt($1::jsonb, $2::jsonb, alg => \'ECDH-ES+A256KW\', enc => \'A256GCM\') AS t',
     [JSON.stringify(carol), JSON.stringify({ ...encPublicJwk, kid: ENC_KID })]);
   assert.equal(t.split('.').length, 5);
-  assertAuthenticatedAs(await request(c, { headers: bearer(t) }), 'carol', carol);
 
+  // anyone can encrypt to a public key: such a JWE proves no origin, so it is a forgery attempt
+  const forgedBySql = await requestError(c, { headers: bearer(t) });
+  assert.equal(forgedBySql.code, 'PT401');
+  assert.equal(forgedBySql.message, 'algorithm not allowed');
+  assert.equal(forgedBySql.detail,
+    'A token encrypted to a public key (ECDH-ES+A256KW) proves no origin; it must hold a signed token (cty "JWT").');
   const encKey = await importJWK(encPublicJwk, 'ECDH-ES+A256KW');
   const bob = claimsFor('bob');
   const joseJwe = await new EncryptJWT(bob)
     .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: ENC_KID }).encrypt(encKey);
-  assertAuthenticatedAs(await request(c, { headers: bearer(joseJwe) }), 'bob', bob);
+  assert.equal((await requestError(c, { headers: bearer(joseJwe) })).code, 'PT401');
+
+  // a JWE under a secret the server shares (dir) does prove origin
+  const dirKey = { kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url') };
+  await sql('INSERT INTO jwt.keyring (kid, purposes, key) VALUES ($1, $2, $3::jsonb)',
+    ['pgrst-dir', ['decrypt'], JSON.stringify(dirKey)]);
+  const joseDir = await new EncryptJWT(carol)
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: 'pgrst-dir' })
+    .encrypt(await importJWK(dirKey, 'dir'));
+  assertAuthenticatedAs(await request(c, { headers: bearer(joseDir) }), 'carol', carol);
+  await sql('DELETE FROM jwt.keyring WHERE kid = $1', ['pgrst-dir']);
 
   const alice = claimsFor('alice');
   const nested = await new CompactEncrypt(new TextEncoder().encode(await joseEs256(alice)))
