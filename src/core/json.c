@@ -458,36 +458,40 @@ check_duplicate_names(parser *p, uint32_t obj)
 	return JOSE_OK;
 }
 
-/* Parse an object (at its opening brace). */
+/* Parse an object or an array (at its opening brace or bracket). */
 static jose_status
-parse_object(parser *p)
+parse_container(parser *p, bool object)
 {
 	jose_json  *doc = p->doc;
-	uint32_t	obj = new_node(p, JOSE_JSON_OBJECT);
+	unsigned char close = object ? '}' : ']';
+	uint32_t	node = new_node(p, object ? JOSE_JSON_OBJECT : JOSE_JSON_ARRAY);
 	uint32_t	count = 0;
 	jose_status st;
 
-	if (obj == JOSE_JSON_NONE)
+	if (node == JOSE_JSON_NONE)
 		return p->err->status;
 	p->pos++;
 	skip_ws(p);
-	if (p->pos < p->len && p->src[p->pos] == '}')
+	if (p->pos < p->len && p->src[p->pos] == close)
 		p->pos++;
 	else
 	{
 		for (;;)
 		{
-			uint32_t	name;
+			if (object)
+			{
+				uint32_t	name;
 
-			skip_ws(p);
-			if (p->pos >= p->len || p->src[p->pos] != '"')
-				return syntax_error(p, "expected a member name");
-			if ((st = parse_string(p, &name)) != JOSE_OK)
-				return st;
-			skip_ws(p);
-			if (p->pos >= p->len || p->src[p->pos] != ':')
-				return syntax_error(p, "expected ':'");
-			p->pos++;
+				skip_ws(p);
+				if (p->pos >= p->len || p->src[p->pos] != '"')
+					return syntax_error(p, "expected a member name");
+				if ((st = parse_string(p, &name)) != JOSE_OK)
+					return st;
+				skip_ws(p);
+				if (p->pos >= p->len || p->src[p->pos] != ':')
+					return syntax_error(p, "expected ':'");
+				p->pos++;
+			}
 			if ((st = parse_value(p)) != JOSE_OK)
 				return st;
 			count++;
@@ -497,58 +501,17 @@ parse_object(parser *p)
 				p->pos++;
 				continue;
 			}
-			if (p->pos < p->len && p->src[p->pos] == '}')
+			if (p->pos < p->len && p->src[p->pos] == close)
 			{
 				p->pos++;
 				break;
 			}
-			return syntax_error(p, "expected ',' or '}'");
+			return syntax_error(p, object ? "expected ',' or '}'" : "expected ',' or ']'");
 		}
 	}
-	doc->nodes[obj].count = count;
-	doc->nodes[obj].next = doc->n_nodes;
-	return check_duplicate_names(p, obj);
-}
-
-/* Parse an array (at its opening bracket). */
-static jose_status
-parse_array(parser *p)
-{
-	jose_json  *doc = p->doc;
-	uint32_t	arr = new_node(p, JOSE_JSON_ARRAY);
-	uint32_t	count = 0;
-	jose_status st;
-
-	if (arr == JOSE_JSON_NONE)
-		return p->err->status;
-	p->pos++;
-	skip_ws(p);
-	if (p->pos < p->len && p->src[p->pos] == ']')
-		p->pos++;
-	else
-	{
-		for (;;)
-		{
-			if ((st = parse_value(p)) != JOSE_OK)
-				return st;
-			count++;
-			skip_ws(p);
-			if (p->pos < p->len && p->src[p->pos] == ',')
-			{
-				p->pos++;
-				continue;
-			}
-			if (p->pos < p->len && p->src[p->pos] == ']')
-			{
-				p->pos++;
-				break;
-			}
-			return syntax_error(p, "expected ',' or ']'");
-		}
-	}
-	doc->nodes[arr].count = count;
-	doc->nodes[arr].next = doc->n_nodes;
-	return JOSE_OK;
+	doc->nodes[node].count = count;
+	doc->nodes[node].next = doc->n_nodes;
+	return object ? check_duplicate_names(p, node) : JOSE_OK;
 }
 
 /* Parse any value at the current position (after optional whitespace). */
@@ -569,7 +532,7 @@ parse_value(parser *p)
 				return jose_fail(p->err, JOSE_E_LIMIT,
 								 "The %s nests JSON deeper than %u levels.",
 								 p->what, p->limits->max_depth);
-			st = p->src[p->pos] == '{' ? parse_object(p) : parse_array(p);
+			st = parse_container(p, p->src[p->pos] == '{');
 			p->depth--;
 			return st;
 		case '"':
