@@ -188,3 +188,18 @@ SELECT c.name, pg_temp.outcome(format('SELECT jwt.verify(%L, %L::jsonb%s)', c.to
 -- 8. G.95: a private JWK whose d is not x's is refused before any signing
 SELECT pg_temp.outcome(format('SELECT jwt.sign(''{}'', %L::jsonb)',
          jsonb_build_object('kty', 'OKP', 'crv', 'Ed25519', 'd', :'rfc_d', 'x', pg_temp.k('ed25519_jwk')::jsonb->>'x'))) AS rfc_d_with_other_x;
+
+-- G: public keys of small order are refused: with one, R = identity and S = 0
+-- verify for every message.  The identity (y = 1), y = 0, y = -1, an order-8
+-- point (with x's sign bit set), a non-canonical 1 (p + 1), and Ed448's y = 1.
+SELECT x AS small_order_x,
+       (SELECT pg_temp.outcome(format('SELECT jwt.public_jwk(%L::jsonb)',
+                                jsonb_build_object('kty', 'OKP', 'crv', crv, 'x', x)))) AS outcome
+  FROM (VALUES
+    ('Ed25519', 'AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'),
+    ('Ed25519', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'),
+    ('Ed25519', '7P_______________________________________38'),
+    ('Ed25519', 'JuiVj8KyJ7BFw_SJ8u-Y8NXfrAXTxjM5sTgCiG1T_IU'),
+    ('Ed25519', '7v_______________________________________38'),
+    ('Ed448', 'AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
+  ) v(crv, x);
