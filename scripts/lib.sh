@@ -6,9 +6,11 @@ PG_MAJOR=15
 PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Debian packages the project needs: build, server, headers, OpenSSL, pgTAP.
+# Debian packages the project needs: build, server, headers, OpenSSL, pgTAP,
+# and clang's libFuzzer runtime for the fuzz test.
 DEB_PACKAGES=(build-essential postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
-  libssl-dev postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl)
+  libssl-dev postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
+  clang-14 libclang-rt-14-dev)
 
 say() { printf '\n== %s\n' "$*"; }
 
