@@ -15,6 +15,7 @@
 #include "b64url.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 
 static const char encode_table[64] =
 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -123,4 +124,37 @@ jose_b64url_decode(const char *src, size_t len, unsigned char *dst, size_t *outl
 	}
 	*outlen = (size_t) (out - dst);
 	return true;
+}
+
+/* Decode strict, padded standard base64 (x5c); false on any deviation. */
+bool
+jose_b64std_decode(const char *src, size_t len, unsigned char *dst, size_t *outlen)
+{
+	size_t		body,
+				pad = 0;
+	char	   *url;
+	bool		ok;
+
+	if (len == 0 || len % 4 != 0)
+		return false;
+	while (pad < 2 && src[len - 1 - pad] == '=')
+		pad++;
+	body = len - pad;
+
+	/* the same alphabet but for two characters: map it, then decode strictly */
+	url = malloc(body + 1);
+	if (url == NULL)
+		return false;
+	ok = true;
+	for (size_t i = 0; i < body && ok; i++)
+	{
+		char		c = src[i];
+
+		if (c == '-' || c == '_' || c == '=')
+			ok = false;
+		url[i] = c == '+' ? '-' : c == '/' ? '_' : c;
+	}
+	ok = ok && jose_b64url_decode(url, body, dst, outlen);
+	free(url);
+	return ok;
 }

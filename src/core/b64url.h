@@ -30,4 +30,12 @@ extern size_t jose_b64url_encode(const unsigned char *src, size_t len, char *dst
 extern bool jose_b64url_decode(const char *src, size_t len,
 							   unsigned char *dst, size_t *outlen);
 
+/*
+ * Decode strict standard base64 with padding (RFC 4648 section 4), as JWK
+ * "x5c" certificates use: the + / alphabet, length a multiple of four, at
+ * most two "=" and only at the end, canonical unused bits.
+ */
+extern bool jose_b64std_decode(const char *src, size_t len,
+							   unsigned char *dst, size_t *outlen);
+
 #endif							/* JOSE_B64URL_H */

@@ -14,7 +14,9 @@
  *-------------------------------------------------------------------------
  */
 #include "pkey.h"
+#include "b64url.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,6 +290,7 @@ check_x5c(const jose_json *doc, uint32_t obj, EVP_PKEY *pkey, jose_err *err)
 	const char *b64;
 	size_t		len;
 	unsigned char *der;
+	size_t		der_len = 0;
 	const unsigned char *p;
 	int			n;
 	X509	   *cert;
@@ -304,20 +307,16 @@ check_x5c(const jose_json *doc, uint32_t obj, EVP_PKEY *pkey, jose_err *err)
 	der = malloc(len + 4);
 	if (der == NULL)
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate a certificate.");
-	/* x5c is standard base64 with padding (RFC 7517 4.7) */
-	n = EVP_DecodeBlock(der, (const unsigned char *) b64, (int) len);
-	if (n > 0)
+	/* x5c is standard base64 with padding (RFC 7517 4.7), read strictly */
+	if (jose_b64std_decode(b64, len, der, &der_len) && der_len > 0 && der_len < (size_t) INT_MAX)
 	{
-		while (len > 0 && b64[len - 1] == '=' && n > 0)
-		{
-			len--;
-			n--;
-		}
+		n = (int) der_len;
 		p = der;
 		cert = d2i_X509(NULL, &p, n);
 		if (cert != NULL)
 		{
-			eq = EVP_PKEY_eq(X509_get0_pubkey(cert), pkey) == 1;
+			/* the whole entry is the certificate: no trailing bytes */
+			eq = p == der + n && EVP_PKEY_eq(X509_get0_pubkey(cert), pkey) == 1;
 			X509_free(cert);
 		}
 	}
