@@ -10,49 +10,17 @@
 -- printed by `openssl ecparam -param_enc explicit -text`), written out here
 -- rather than taken from the code under test.
 --
--- Self-contained: the helpers below are session-local (pg_temp) and the test
--- keys are fixed literals made once with openssl (genpkey, pkey, rsa, ec,
--- req -x509) and converted to JWK with Python's cryptography package, so
--- every expected value here was computed outside token_ext.
+-- Self-contained but for sql/fixtures/asym_keys.sql, which it includes: the
+-- fixed test keys (made once with openssl and converted to JWK with Python's
+-- cryptography package, so every expected value here was computed outside
+-- token_ext) and the session-local (pg_temp) helpers.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS token_ext;
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 RESET client_min_messages;
--- the fixed test keys, by name
-CREATE TEMP TABLE k (name text PRIMARY KEY, val text NOT NULL);
-CREATE FUNCTION pg_temp.k(n text) RETURNS text LANGUAGE plpgsql STABLE STRICT AS $$
-DECLARE v text;
-BEGIN
-  SELECT val INTO v FROM pg_temp.k WHERE name = n;
-  IF NOT FOUND THEN RAISE EXCEPTION 'no test key %', n; END IF;
-  RETURN v;
-END $$;
--- unpadded base64url of bytes, and back (RFC 4648 section 5), without token_ext
-CREATE FUNCTION pg_temp.b64(b bytea) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT rtrim(translate(encode(b, 'base64'), E'+/\n', '-_'), '=') $$;
-CREATE FUNCTION pg_temp.unb64(s text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT decode(rpad(translate(s, '-_', '+/'), (length(s) + 3) / 4 * 4, '='), 'base64') $$;
--- one statement's outcome as one line: 'OK <first column>' or
--- '<SQLSTATE> <message> | <detail>', so each case pins all three
-CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r text; st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE stmt INTO r;
-  RETURN 'OK ' || coalesce(r, 'NULL');
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '')
-         || coalesce(' | HINT: ' || nullif(hnt, ''), '');
-END $$;
--- the decoded signature of a compact token, and the token with another signature
-CREATE FUNCTION pg_temp.sig(tok text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT pg_temp.unb64(split_part(tok, '.', 3)) $$;
-CREATE FUNCTION pg_temp.resig(tok text, s bytea) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT split_part(tok, '.', 1) || '.' || split_part(tok, '.', 2) || '.' || pg_temp.b64(s) $$;
--- the token with another header (same payload and signature)
-CREATE FUNCTION pg_temp.rehead(tok text, h text) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT pg_temp.b64(convert_to(h, 'UTF8')) || '.' || split_part(tok, '.', 2) || '.' || split_part(tok, '.', 3) $$;
+-- the fixed test keys (table k, read with pg_temp.k(name)) and the helpers the
+-- asymmetric-key suites share: sql/fixtures/asym_keys.sql
+\ir sql/fixtures/asym_keys.sql
 -- big-endian unsigned bytes <-> numeric, for arithmetic on r, s and n
 CREATE FUNCTION pg_temp.num(b bytea) RETURNS numeric LANGUAGE plpgsql IMMUTABLE STRICT AS $$
 DECLARE v numeric := 0;
@@ -67,69 +35,6 @@ BEGIN
   FOR i IN REVERSE len - 1 .. 0 LOOP b := set_byte(b, i, (v % 256)::int); v := div(v, 256); END LOOP;
   RETURN b;
 END $$;
-
--- the test keys: P-256, P-384, P-521 and secp256k1 (PKCS#8, SPKI, JWK), another P-256 key
-INSERT INTO pg_temp.k VALUES
-  ('p256_p8', $k$-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgI8uoJnz9lDrLXJyt
-yAT5MK1AkmfcRd/+K1LS2rqeSs+hRANCAAQ7bCGIuDOOEazVEFPfL1vQOsQv4XeE
-6p5POgNRR1ifoyEafmD5Y7rNy1MFLdErPGtHZDr50bstxF1FmbtZAFPR
------END PRIVATE KEY-----
-$k$),
-  ('p256_spki', $k$-----BEGIN PUBLIC KEY-----
-MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEO2whiLgzjhGs1RBT3y9b0DrEL+F3
-hOqeTzoDUUdYn6MhGn5g+WO6zctTBS3RKzxrR2Q6+dG7LcRdRZm7WQBT0Q==
------END PUBLIC KEY-----
-$k$),
-  ('p256_jwk', $k${"kty":"EC","crv":"P-256","x":"O2whiLgzjhGs1RBT3y9b0DrEL-F3hOqeTzoDUUdYn6M","y":"IRp-YPljus3LUwUt0Ss8a0dkOvnRuy3EXUWZu1kAU9E"}$k$),
-  ('p256_jwk_priv', $k${"kty":"EC","crv":"P-256","x":"O2whiLgzjhGs1RBT3y9b0DrEL-F3hOqeTzoDUUdYn6M","y":"IRp-YPljus3LUwUt0Ss8a0dkOvnRuy3EXUWZu1kAU9E","d":"I8uoJnz9lDrLXJytyAT5MK1AkmfcRd_-K1LS2rqeSs8"}$k$),
-  ('p384_p8', $k$-----BEGIN PRIVATE KEY-----
-MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDALGTjtljEd1ZHs2+AO
-pfXC/PpjaYUl6x4N7XLrkAW9vHfQpYOyiqoTpDw8FmN/bmyhZANiAATphMyfu95X
-pbuxh8Yn/AUJWS8nLJUN4hssPeRdcs4TMi5fRMIAZ0qjxPFr1Gv9R0lmdMiqM1mE
-mks+SnHggqNOUrf+DxCnSXvw8RC/nwwt7G7sR6mry3FJsWGuQCAihnU=
------END PRIVATE KEY-----
-$k$),
-  ('p384_spki', $k$-----BEGIN PUBLIC KEY-----
-MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE6YTMn7veV6W7sYfGJ/wFCVkvJyyVDeIb
-LD3kXXLOEzIuX0TCAGdKo8Txa9Rr/UdJZnTIqjNZhJpLPkpx4IKjTlK3/g8Qp0l7
-8PEQv58MLexu7Eepq8txSbFhrkAgIoZ1
------END PUBLIC KEY-----
-$k$),
-  ('p384_jwk', $k${"kty":"EC","crv":"P-384","x":"6YTMn7veV6W7sYfGJ_wFCVkvJyyVDeIbLD3kXXLOEzIuX0TCAGdKo8Txa9Rr_UdJ","y":"ZnTIqjNZhJpLPkpx4IKjTlK3_g8Qp0l78PEQv58MLexu7Eepq8txSbFhrkAgIoZ1"}$k$),
-  ('p384_jwk_priv', $k${"kty":"EC","crv":"P-384","x":"6YTMn7veV6W7sYfGJ_wFCVkvJyyVDeIbLD3kXXLOEzIuX0TCAGdKo8Txa9Rr_UdJ","y":"ZnTIqjNZhJpLPkpx4IKjTlK3_g8Qp0l78PEQv58MLexu7Eepq8txSbFhrkAgIoZ1","d":"Cxk47ZYxHdWR7NvgDqX1wvz6Y2mFJeseDe1y65AFvbx30KWDsoqqE6Q8PBZjf25s"}$k$),
-  ('p521_p8', $k$-----BEGIN PRIVATE KEY-----
-MIHuAgEAMBAGByqGSM49AgEGBSuBBAAjBIHWMIHTAgEBBEIBJeWVBSDTo49wZxbV
-dPucakS/ofwLYuKxIQA0Bdt4RXHXkzdpDRfx/0jUo8MBJ56zsw7/BYL/CUURhb+x
-XICmey+hgYkDgYYABAFbX1wQ/ydmE5EEoBhStnnf/WvuVvv/+2+JxkujBICYee2c
-0zka8gSZBRTwtdow26hI/Yz3W5E9jMDlKqYqagYZawAf2tLAcdTLmjim/aEJsZmw
-ByIRFjSPQRkw0U+pLR8vgexR8sWZTY9rOHMCFoQBToJC0DG3vFObpCFgEcSX/gy9
-CQ==
------END PRIVATE KEY-----
-$k$),
-  ('p521_spki', $k$-----BEGIN PUBLIC KEY-----
-MIGbMBAGByqGSM49AgEGBSuBBAAjA4GGAAQBW19cEP8nZhORBKAYUrZ53/1r7lb7
-//tvicZLowSAmHntnNM5GvIEmQUU8LXaMNuoSP2M91uRPYzA5SqmKmoGGWsAH9rS
-wHHUy5o4pv2hCbGZsAciERY0j0EZMNFPqS0fL4HsUfLFmU2PazhzAhaEAU6CQtAx
-t7xTm6QhYBHEl/4MvQk=
------END PUBLIC KEY-----
-$k$),
-  ('p521_jwk', $k${"kty":"EC","crv":"P-521","x":"AVtfXBD_J2YTkQSgGFK2ed_9a-5W-__7b4nGS6MEgJh57ZzTORryBJkFFPC12jDbqEj9jPdbkT2MwOUqpipqBhlr","y":"AB_a0sBx1MuaOKb9oQmxmbAHIhEWNI9BGTDRT6ktHy-B7FHyxZlNj2s4cwIWhAFOgkLQMbe8U5ukIWARxJf-DL0J"}$k$),
-  ('p521_jwk_priv', $k${"kty":"EC","crv":"P-521","x":"AVtfXBD_J2YTkQSgGFK2ed_9a-5W-__7b4nGS6MEgJh57ZzTORryBJkFFPC12jDbqEj9jPdbkT2MwOUqpipqBhlr","y":"AB_a0sBx1MuaOKb9oQmxmbAHIhEWNI9BGTDRT6ktHy-B7FHyxZlNj2s4cwIWhAFOgkLQMbe8U5ukIWARxJf-DL0J","d":"ASXllQUg06OPcGcW1XT7nGpEv6H8C2LisSEANAXbeEVx15M3aQ0X8f9I1KPDASees7MO_wWC_wlFEYW_sVyApnsv"}$k$),
-  ('k256_p8', $k$-----BEGIN PRIVATE KEY-----
-MIGEAgEAMBAGByqGSM49AgEGBSuBBAAKBG0wawIBAQQgNTlbfSh3VCRYUhcUmoJN
-KnH1SnohmiGTopxF+YZxwF+hRANCAAQesC098Lg0zfOuYoszr+Wu9vHx+Yy6DX8Q
-u+E6z9o0OD14UQcSB5N3V+SKPSb19jsux5hGMaLm7gatORpaKJCy
------END PRIVATE KEY-----
-$k$),
-  ('k256_spki', $k$-----BEGIN PUBLIC KEY-----
-MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEHrAtPfC4NM3zrmKLM6/lrvbx8fmMug1/
-ELvhOs/aNDg9eFEHEgeTd1fkij0m9fY7LseYRjGi5u4GrTkaWiiQsg==
------END PUBLIC KEY-----
-$k$),
-  ('k256_jwk', $k${"kty":"EC","crv":"secp256k1","x":"HrAtPfC4NM3zrmKLM6_lrvbx8fmMug1_ELvhOs_aNDg","y":"PXhRBxIHk3dX5Io9JvX2Oy7HmEYxoubuBq05GlookLI"}$k$),
-  ('k256_jwk_priv', $k${"kty":"EC","crv":"secp256k1","x":"HrAtPfC4NM3zrmKLM6_lrvbx8fmMug1_ELvhOs_aNDg","y":"PXhRBxIHk3dX5Io9JvX2Oy7HmEYxoubuBq05GlookLI","d":"NTlbfSh3VCRYUhcUmoJNKnH1SnohmiGTopxF-YZxwF8"}$k$),
-  ('p256b_jwk', $k${"kty":"EC","crv":"P-256","x":"dYG4qyhrnV0pS458oktRZyJq1Ja9g_O9oXvG33_U4Ds","y":"36OF-3_cMvgKniPLCx-G4pw1USzlX7A68pqjnGaUMSY"}$k$);
 
 -- Python-made tokens over {"sub":"ecdsa"}, header {"alg":..,"typ":"JWT"}
 CREATE TEMP TABLE ref (alg text PRIMARY KEY, tok text NOT NULL, n numeric NOT NULL, half int NOT NULL);

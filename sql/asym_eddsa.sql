@@ -5,77 +5,17 @@
 -- from the fixed keys.  Negative cases follow security.md section 8 G
 -- (G.92-G.95) and C.52.
 --
--- Self-contained: the helpers below are session-local (pg_temp) and the test
--- keys are fixed literals made once with openssl (genpkey, pkey, rsa, ec,
--- req -x509) and converted to JWK with Python's cryptography package, so
--- every expected value here was computed outside token_ext.
+-- Self-contained but for sql/fixtures/asym_keys.sql, which it includes: the
+-- fixed test keys (made once with openssl and converted to JWK with Python's
+-- cryptography package, so every expected value here was computed outside
+-- token_ext) and the session-local (pg_temp) helpers.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS token_ext;
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 RESET client_min_messages;
--- the fixed test keys, by name
-CREATE TEMP TABLE k (name text PRIMARY KEY, val text NOT NULL);
-CREATE FUNCTION pg_temp.k(n text) RETURNS text LANGUAGE plpgsql STABLE STRICT AS $$
-DECLARE v text;
-BEGIN
-  SELECT val INTO v FROM pg_temp.k WHERE name = n;
-  IF NOT FOUND THEN RAISE EXCEPTION 'no test key %', n; END IF;
-  RETURN v;
-END $$;
--- unpadded base64url of bytes, and back (RFC 4648 section 5), without token_ext
-CREATE FUNCTION pg_temp.b64(b bytea) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT rtrim(translate(encode(b, 'base64'), E'+/\n', '-_'), '=') $$;
-CREATE FUNCTION pg_temp.unb64(s text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT decode(rpad(translate(s, '-_', '+/'), (length(s) + 3) / 4 * 4, '='), 'base64') $$;
--- one statement's outcome as one line: 'OK <first column>' or
--- '<SQLSTATE> <message> | <detail>', so each case pins all three
-CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r text; st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE stmt INTO r;
-  RETURN 'OK ' || coalesce(r, 'NULL');
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '')
-         || coalesce(' | HINT: ' || nullif(hnt, ''), '');
-END $$;
--- the decoded signature of a compact token, and the token with another signature
-CREATE FUNCTION pg_temp.sig(tok text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT pg_temp.unb64(split_part(tok, '.', 3)) $$;
-CREATE FUNCTION pg_temp.resig(tok text, s bytea) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT split_part(tok, '.', 1) || '.' || split_part(tok, '.', 2) || '.' || pg_temp.b64(s) $$;
--- the token with another header (same payload and signature)
-CREATE FUNCTION pg_temp.rehead(tok text, h text) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT pg_temp.b64(convert_to(h, 'UTF8')) || '.' || split_part(tok, '.', 2) || '.' || split_part(tok, '.', 3) $$;
-
--- the test keys: Ed25519 and Ed448 (PKCS#8, SPKI, JWK), X25519 and P-256 JWKs
-INSERT INTO pg_temp.k VALUES
-  ('ed25519_p8', $k$-----BEGIN PRIVATE KEY-----
-MC4CAQAwBQYDK2VwBCIEIGI1GZxJrujOcJjaKlva8dyq3O+PTTsUhkwrmpULA8vV
------END PRIVATE KEY-----
-$k$),
-  ('ed25519_spki', $k$-----BEGIN PUBLIC KEY-----
-MCowBQYDK2VwAyEA2LEMe35v13AW3zA+5LoZasyCc+lJs5V3x/JDI5tISdA=
------END PUBLIC KEY-----
-$k$),
-  ('ed25519_jwk', $k${"kty":"OKP","crv":"Ed25519","x":"2LEMe35v13AW3zA-5LoZasyCc-lJs5V3x_JDI5tISdA"}$k$),
-  ('ed25519_jwk_priv', $k${"kty":"OKP","crv":"Ed25519","x":"2LEMe35v13AW3zA-5LoZasyCc-lJs5V3x_JDI5tISdA","d":"YjUZnEmu6M5wmNoqW9rx3Krc749NOxSGTCualQsDy9U"}$k$),
-  ('ed448_p8', $k$-----BEGIN PRIVATE KEY-----
-MEcCAQAwBQYDK2VxBDsEOWO26sGqRrCoMnMNWxbCWxJulnRyXX/pcnNXra3blr4a
-2htZqXJOzpi6KRIdXo7S0hLTdj8C7ji0ow==
------END PRIVATE KEY-----
-$k$),
-  ('ed448_spki', $k$-----BEGIN PUBLIC KEY-----
-MEMwBQYDK2VxAzoAn/M90VhqNYrGoYAFXIr2qQJza59CC9IfBSdIGDOFo7/NyaYD
-ZM0EDMioT80NypLyqyHl8mf67l8A
------END PUBLIC KEY-----
-$k$),
-  ('ed448_jwk', $k${"kty":"OKP","crv":"Ed448","x":"n_M90VhqNYrGoYAFXIr2qQJza59CC9IfBSdIGDOFo7_NyaYDZM0EDMioT80NypLyqyHl8mf67l8A"}$k$),
-  ('ed448_jwk_priv', $k${"kty":"OKP","crv":"Ed448","x":"n_M90VhqNYrGoYAFXIr2qQJza59CC9IfBSdIGDOFo7_NyaYDZM0EDMioT80NypLyqyHl8mf67l8A","d":"Y7bqwapGsKgycw1bFsJbEm6WdHJdf-lyc1etrduWvhraG1mpck7OmLopEh1ejtLSEtN2PwLuOLSj"}$k$),
-  ('x25519_jwk', $k${"kty":"OKP","crv":"X25519","x":"5HQSzhPDIV07FWabnbRRriRucUqlxNLWzGTjhVrlYQ8"}$k$),
-  ('x25519_jwk_priv', $k${"kty":"OKP","crv":"X25519","x":"5HQSzhPDIV07FWabnbRRriRucUqlxNLWzGTjhVrlYQ8","d":"sL9pq1F6M1WtOeI_peXpV6ZDfLzyqH5uNsJhHvCggkU"}$k$),
-  ('p256_jwk', $k${"kty":"EC","crv":"P-256","x":"O2whiLgzjhGs1RBT3y9b0DrEL-F3hOqeTzoDUUdYn6M","y":"IRp-YPljus3LUwUt0Ss8a0dkOvnRuy3EXUWZu1kAU9E"}$k$);
+-- the fixed test keys (table k, read with pg_temp.k(name)) and the helpers the
+-- asymmetric-key suites share: sql/fixtures/asym_keys.sql
+\ir sql/fixtures/asym_keys.sql
 
 -- RFC 8037 Appendix A.1: the Ed25519 private key; A.2 its public key
 \set rfc_d 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A'

@@ -6,118 +6,20 @@
 -- are checked by verification only, plus Python-made PS* tokens.
 -- Negative cases follow security.md section 8 C.50, C.51 and E.76-E.78.
 --
--- Self-contained: the helpers below are session-local (pg_temp) and the test
--- keys are fixed literals made once with openssl (genpkey, pkey, rsa, ec,
--- req -x509) and converted to JWK with Python's cryptography package, so
--- every expected value here was computed outside token_ext.
+-- Self-contained but for sql/fixtures/asym_keys.sql, which it includes: the
+-- fixed test keys (made once with openssl and converted to JWK with Python's
+-- cryptography package, so every expected value here was computed outside
+-- token_ext) and the session-local (pg_temp) helpers.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS token_ext;
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 RESET client_min_messages;
--- the fixed test keys, by name
-CREATE TEMP TABLE k (name text PRIMARY KEY, val text NOT NULL);
-CREATE FUNCTION pg_temp.k(n text) RETURNS text LANGUAGE plpgsql STABLE STRICT AS $$
-DECLARE v text;
-BEGIN
-  SELECT val INTO v FROM pg_temp.k WHERE name = n;
-  IF NOT FOUND THEN RAISE EXCEPTION 'no test key %', n; END IF;
-  RETURN v;
-END $$;
--- unpadded base64url of bytes, and back (RFC 4648 section 5), without token_ext
-CREATE FUNCTION pg_temp.b64(b bytea) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT rtrim(translate(encode(b, 'base64'), E'+/\n', '-_'), '=') $$;
-CREATE FUNCTION pg_temp.unb64(s text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT decode(rpad(translate(s, '-_', '+/'), (length(s) + 3) / 4 * 4, '='), 'base64') $$;
--- one statement's outcome as one line: 'OK <first column>' or
--- '<SQLSTATE> <message> | <detail>', so each case pins all three
-CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r text; st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE stmt INTO r;
-  RETURN 'OK ' || coalesce(r, 'NULL');
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN st || ' ' || msg || coalesce(' | ' || nullif(det, ''), '')
-         || coalesce(' | HINT: ' || nullif(hnt, ''), '');
-END $$;
--- a JWK (as text) with member m set to the string v
-CREATE FUNCTION pg_temp.jset(j text, m text, v text) RETURNS text LANGUAGE sql IMMUTABLE
-AS $$ SELECT jsonb_set(j::jsonb, ARRAY[m], to_jsonb(v))::text $$;
--- a JWK (as text) whose base64url member m has the low bit of byte i
--- flipped (i counts from 0, or from the end when negative)
-CREATE FUNCTION pg_temp.flip(j text, m text, i int) RETURNS text LANGUAGE sql IMMUTABLE
-AS $$ SELECT pg_temp.jset(j, m, pg_temp.b64(set_byte(b, p, get_byte(b, p) # 1)))
-        FROM (SELECT b, CASE WHEN i < 0 THEN length(b) + i ELSE i END AS p
-                FROM (SELECT pg_temp.unb64(j::jsonb->>m) AS b) x) y $$;
--- the decoded bytes of the base64url member m of a JWK (as text)
-CREATE FUNCTION pg_temp.member(j text, m text) RETURNS bytea LANGUAGE sql IMMUTABLE
-AS $$ SELECT pg_temp.unb64(j::jsonb->>m) $$;
+-- the fixed test keys (table k, read with pg_temp.k(name)) and the helpers the
+-- asymmetric-key suites share: sql/fixtures/asym_keys.sql
+\ir sql/fixtures/asym_keys.sql
 -- the base64 DER body of a PEM block (an "x5c" entry)
 CREATE FUNCTION pg_temp.der(pem text) RETURNS text LANGUAGE sql IMMUTABLE
 AS $$ SELECT replace(regexp_replace(pem, '-----[A-Z ]+-----', '', 'g'), E'\n', '') $$;
--- the decoded signature of a compact token, and the token with another signature
-CREATE FUNCTION pg_temp.sig(tok text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT pg_temp.unb64(split_part(tok, '.', 3)) $$;
-CREATE FUNCTION pg_temp.resig(tok text, s bytea) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT split_part(tok, '.', 1) || '.' || split_part(tok, '.', 2) || '.' || pg_temp.b64(s) $$;
--- the token with another header (same payload and signature)
-CREATE FUNCTION pg_temp.rehead(tok text, h text) RETURNS text LANGUAGE sql IMMUTABLE STRICT
-AS $$ SELECT pg_temp.b64(convert_to(h, 'UTF8')) || '.' || split_part(tok, '.', 2) || '.' || split_part(tok, '.', 3) $$;
-
--- the test keys: A (RSA 2048) as PKCS#8, SPKI and JWK; B, another RSA 2048 key
-INSERT INTO pg_temp.k VALUES
-  ('rsa_p8', $k$-----BEGIN PRIVATE KEY-----
-MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDSFhJ0Rkc1rs5I
-UHVRWE4cbBYxy667425ADq5Fl0u/nfh3BG9IPC2Lut5PuSg0peE1RYy8xvkdtGb7
-h+Lc4VbH2KR1JTGOUFha8rk48s6hyujdkHvdUXynMcpq+RbOpMzdhsNCyRjvYALs
-rYDkw4bwAkBjCFw14neHcCVpt8KhyD5gmU74j5zaOvqrLsPaTmyAbRqM4HBhU4gR
-x5J0Zd+YvrA3N3wgOSjv1ed5Wvk5I7J9b77rndQzE9i91FJEAxFDVvJuOqC8VFJV
-FcecUkXFJbIIMsmG3tSg5IYzxd1QOuO+9tU2KFhiWob12ZiO9KjaWu2qW5F19dem
-y5AQERh3AgMBAAECggEALL5ys7z8EZznZlNsiSSrjjYfC//7eRzZMF9wEnZEtczp
-TD/vi4z1jlsAWi5vN7dUncnwTYx7Ji5z+IJaePytROcJL8H6KftGtigX9t8Pzzmu
-GvJYzyw5xko+eEYQ63YCA/Rdxe2al/D07n+Ngit6o8d2+yCeswNGvdvOvBNdKqNe
-jHfcNk/LDxULaZS0SKQNLSZvjgFVy3eh0tn86bMyqok6LFp6mlg9JQmrMJsQFl9q
-KaZK2Y7D3jpAvonwzZimWIg15OUgiZ4HPP4lZYEVgfbQVqaI6jK4DHyS2bBrENAb
-6z8p1DukHy9SNPDD6D3FmIbWNPwLst9v7/V4W0VugQKBgQDowvdczOdLWVU8IjPT
-/bf7N+HUVtAnCfPBUu80DTBK87BVKKnG7CeS1MFMU2hrd41f3k6zlmy9eSgoDAwX
-GDxgbrDs2sq5Z5X8JNQM+ZbzHmcNjyYozAhgS19wI9z/b2xbkHDMtNE4akQ6Cd3f
-xRcw7xjpX81bUpkncUvaimSfoQKBgQDnD47JKFHC+tyHNTv5xxYPirl64LCDy/66
-7Nji+clTr85CmRZm8ltTUnRgkBlZmwHmUYCzTMx7ZhCJinJx+0sTQxYTa9bOOiz9
-LjbBD7QdXuE6QMz07+LGXk/fnzzRFyWseLXYnDzRWHWlk31gEwOL+m+ikzeFR6fo
-O4/qn5MhFwKBgQCgnFff2ywGnD/qXJdywnI/kRHtWXIMXhuq3LVeL3ORZJHaUVLF
-hpLQCKrRJgS5kyckbdvUpAmovH9vEtEM5pZS3E6NQXP9d3LRKACCa38zh1kIzCxC
-nndxKtFSKg0G3TXiAMs1FdgAm6M0gTZugCs+gt2nu4mSaG5x/wWeaTyBwQKBgAqI
-3w201OV64osXlkBxH0ReIs7DZ8jaiCalnc3bbZ5vKYxHxomzCw7ld4DfkQhQ1OlX
-VfLW0Yvev2pF8anYtzeNm3gPNp/4bwysCrsKqD+ej85EHhQcy84XhrS/Ydp2n7UZ
-W9EgbnVs/xAphVHYDBVZubVD2QgumC0yagFcfSzJAoGAF5cMHTTufCMW1tE0h5/g
-GliuboPtSqbB6RXnCq2QIynlcuJzBIkTc08UdJNHjyhZZDpfKByIzX4oaBd7ynq6
-qwuOP8l9mXfP46vuB4eejaudIoGWJcdf/azguOm7H+xfz8nJCC8RuO7diFuuqQZj
-OUgyFuVBq76V57Uf9nO0kn4=
------END PRIVATE KEY-----
-$k$),
-  ('rsa_spki', $k$-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA0hYSdEZHNa7OSFB1UVhO
-HGwWMcuuu+NuQA6uRZdLv534dwRvSDwti7reT7koNKXhNUWMvMb5HbRm+4fi3OFW
-x9ikdSUxjlBYWvK5OPLOocro3ZB73VF8pzHKavkWzqTM3YbDQskY72AC7K2A5MOG
-8AJAYwhcNeJ3h3AlabfCocg+YJlO+I+c2jr6qy7D2k5sgG0ajOBwYVOIEceSdGXf
-mL6wNzd8IDko79XneVr5OSOyfW++653UMxPYvdRSRAMRQ1bybjqgvFRSVRXHnFJF
-xSWyCDLJht7UoOSGM8XdUDrjvvbVNihYYlqG9dmYjvSo2lrtqluRdfXXpsuQEBEY
-dwIDAQAB
------END PUBLIC KEY-----
-$k$),
-  ('rsa_jwk', $k${"kty":"RSA","n":"0hYSdEZHNa7OSFB1UVhOHGwWMcuuu-NuQA6uRZdLv534dwRvSDwti7reT7koNKXhNUWMvMb5HbRm-4fi3OFWx9ikdSUxjlBYWvK5OPLOocro3ZB73VF8pzHKavkWzqTM3YbDQskY72AC7K2A5MOG8AJAYwhcNeJ3h3AlabfCocg-YJlO-I-c2jr6qy7D2k5sgG0ajOBwYVOIEceSdGXfmL6wNzd8IDko79XneVr5OSOyfW--653UMxPYvdRSRAMRQ1bybjqgvFRSVRXHnFJFxSWyCDLJht7UoOSGM8XdUDrjvvbVNihYYlqG9dmYjvSo2lrtqluRdfXXpsuQEBEYdw","e":"AQAB"}$k$),
-  ('rsa_jwk_priv', $k${"kty":"RSA","n":"0hYSdEZHNa7OSFB1UVhOHGwWMcuuu-NuQA6uRZdLv534dwRvSDwti7reT7koNKXhNUWMvMb5HbRm-4fi3OFWx9ikdSUxjlBYWvK5OPLOocro3ZB73VF8pzHKavkWzqTM3YbDQskY72AC7K2A5MOG8AJAYwhcNeJ3h3AlabfCocg-YJlO-I-c2jr6qy7D2k5sgG0ajOBwYVOIEceSdGXfmL6wNzd8IDko79XneVr5OSOyfW--653UMxPYvdRSRAMRQ1bybjqgvFRSVRXHnFJFxSWyCDLJht7UoOSGM8XdUDrjvvbVNihYYlqG9dmYjvSo2lrtqluRdfXXpsuQEBEYdw","e":"AQAB","d":"LL5ys7z8EZznZlNsiSSrjjYfC__7eRzZMF9wEnZEtczpTD_vi4z1jlsAWi5vN7dUncnwTYx7Ji5z-IJaePytROcJL8H6KftGtigX9t8PzzmuGvJYzyw5xko-eEYQ63YCA_Rdxe2al_D07n-Ngit6o8d2-yCeswNGvdvOvBNdKqNejHfcNk_LDxULaZS0SKQNLSZvjgFVy3eh0tn86bMyqok6LFp6mlg9JQmrMJsQFl9qKaZK2Y7D3jpAvonwzZimWIg15OUgiZ4HPP4lZYEVgfbQVqaI6jK4DHyS2bBrENAb6z8p1DukHy9SNPDD6D3FmIbWNPwLst9v7_V4W0VugQ","p":"6ML3XMznS1lVPCIz0_23-zfh1FbQJwnzwVLvNA0wSvOwVSipxuwnktTBTFNoa3eNX95Os5ZsvXkoKAwMFxg8YG6w7NrKuWeV_CTUDPmW8x5nDY8mKMwIYEtfcCPc_29sW5BwzLTROGpEOgnd38UXMO8Y6V_NW1KZJ3FL2opkn6E","q":"5w-OyShRwvrchzU7-ccWD4q5euCwg8v-uuzY4vnJU6_OQpkWZvJbU1J0YJAZWZsB5lGAs0zMe2YQiYpycftLE0MWE2vWzjos_S42wQ-0HV7hOkDM9O_ixl5P35880RclrHi12Jw80Vh1pZN9YBMDi_pvopM3hUen6DuP6p-TIRc","dp":"oJxX39ssBpw_6lyXcsJyP5ER7VlyDF4bqty1Xi9zkWSR2lFSxYaS0Aiq0SYEuZMnJG3b1KQJqLx_bxLRDOaWUtxOjUFz_Xdy0SgAgmt_M4dZCMwsQp53cSrRUioNBt014gDLNRXYAJujNIE2boArPoLdp7uJkmhucf8Fnmk8gcE","dq":"CojfDbTU5XriixeWQHEfRF4izsNnyNqIJqWdzdttnm8pjEfGibMLDuV3gN-RCFDU6VdV8tbRi96_akXxqdi3N42beA82n_hvDKwKuwqoP56PzkQeFBzLzheGtL9h2naftRlb0SBudWz_ECmFUdgMFVm5tUPZCC6YLTJqAVx9LMk","qi":"F5cMHTTufCMW1tE0h5_gGliuboPtSqbB6RXnCq2QIynlcuJzBIkTc08UdJNHjyhZZDpfKByIzX4oaBd7ynq6qwuOP8l9mXfP46vuB4eejaudIoGWJcdf_azguOm7H-xfz8nJCC8RuO7diFuuqQZjOUgyFuVBq76V57Uf9nO0kn4"}$k$),
-  ('rsaB_spki', $k$-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAnD30kwsTxoi8EQ4AHfN2
-7gZ+I+yIiQRwGLtRBO+/xvc1TU3UOBfcEjUHK0HZ2hrn1nhhAXKQ99iDIp6/523P
-gBL6zosPU3PTEUO32lTi99DCVwel6tTL/B21x2/rXoFIz7a2tcbAfUR+HBByyYoz
-42xaS7WszQsFoWiMRCHarxyNUFpMDKdGoB1XKdMenVfiM+oEquEXNGDKBigwz1Ss
-/pxe31lzBBdrqw7sRl1Tegyof62KKuEuoPdh5I3iA797Tm3CN1eKi+WEmS8MHzMb
-a42ApKmqqlIBidtZikCMJHWRzIqwVXINC19fdBGiG5/JjdFRD9BVU0hsCpdLhuI7
-cQIDAQAB
------END PUBLIC KEY-----
-$k$);
 
 -- Python-made reference tokens over {"n":1,"sub":"rsa"}; header {"alg":..,"typ":"JWT"}.
 -- PS* with the RFC 7518 salt length (the hash length) unless noted.
