@@ -3,8 +3,17 @@
 # and a throwaway PostgreSQL 15 cluster on a Unix socket (no TCP).
 
 PG_MAJOR=15
-PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# TOKEN_EXT_PG_ROOT (optional, for developers): a private copy of the
+# PostgreSQL installation (its usr/lib/postgresql and usr/share/postgresql),
+# made on first use.  PostgreSQL finds its share and lib directories relative
+# to its binaries, so builds install into the copy and servers run from it:
+# two checkouts can then build, install and test at the same time.
+PG_ROOT=${TOKEN_EXT_PG_ROOT:-}
+PG_BIN=$PG_ROOT/usr/lib/postgresql/$PG_MAJOR/bin
+export PG_CONFIG=$PG_BIN/pg_config
+export PATH="$PG_BIN:$PATH"
 
 # Debian packages the project needs: build, server, headers, OpenSSL, pgTAP,
 # and clang's libFuzzer runtime for the fuzz test.
@@ -38,12 +47,24 @@ ensure_node() {
   ensure_packages nodejs npm
 }
 
+# Make the private copy of the PostgreSQL installation named by TOKEN_EXT_PG_ROOT.
+ensure_pg_root() {
+  [ -n "$PG_ROOT" ] || return 0
+  [ -x "$PG_BIN/postgres" ] && return 0
+  say "copying PostgreSQL $PG_MAJOR into $PG_ROOT"
+  mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql"
+  cp -a /usr/lib/postgresql/$PG_MAJOR "$PG_ROOT/usr/lib/postgresql/"
+  cp -a /usr/share/postgresql/$PG_MAJOR "$PG_ROOT/usr/share/postgresql/"
+  chmod 755 "$PG_ROOT" "$PG_ROOT/usr" "$PG_ROOT/usr/lib" "$PG_ROOT/usr/share"
+}
+
 # Build with warnings as errors and install into the PostgreSQL 15 tree.
 build_and_install() {
+  ensure_pg_root
   say "building token_ext"
-  make -C "$TOP" -s PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config
+  make -C "$TOP" -s PG_CONFIG="$PG_CONFIG"
   say "installing token_ext"
-  as_root make -C "$TOP" -s PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config install
+  as_root make -C "$TOP" -s PG_CONFIG="$PG_CONFIG" install
 }
 
 # The user the server runs as: ourselves, or postgres when we are root.

@@ -21,7 +21,7 @@ USERS=1000
 ROWS_PER_USER=20
 CLIENTS=8
 SECONDS_PER_RUN=${RLS_ISOLATION_SECONDS:-8}
-PGBENCH=${PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
+PGBENCH=${PGBENCH:-$(dirname "${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}")/pgbench}
 [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench || true)
 
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 -A -t -d "$DB" "$@"; }

@@ -1,0 +1,718 @@
+/* token_ext--0.2.0.sql: install script of token_ext 0.2.0 */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION token_ext" to load this file. \quit
+
+-- Every object lives in schema jwt (the control file's schema).  Functions
+-- read only their arguments, the token_ext.* settings and, for claims
+-- checks, the transaction's start time; none is LEAKPROOF, because their
+-- errors depend on their input.
+
+-- The functions are for every role (policies call them as the querying user).
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- signing
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION sign(claims jsonb, key bytea, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign(jsonb, bytea, text, jsonb) IS
+'compact JWS of the JWT claims, signed with key (a raw HMAC secret); alg defaults to the key''s, else HS256';
+
+CREATE FUNCTION sign(claims jsonb, key text DEFAULT NULL, alg text DEFAULT NULL, header jsonb DEFAULT NULL,
+                     kid text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign(jsonb, text, text, jsonb, text) IS
+'compact JWS of the JWT claims, signed with key (a PEM, a JWK as JSON text, or else a UTF-8 HMAC secret) or with the keyring key kid; alg defaults to the key''s, else HS256';
+
+CREATE FUNCTION sign(claims jsonb, key jsonb, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign(jsonb, jsonb, text, jsonb) IS
+'compact JWS of the JWT claims, signed with key (a JWK or JWKS); alg defaults to the key''s, else HS256';
+
+CREATE FUNCTION sign_raw(payload bytea, key bytea, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_raw'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_raw(bytea, bytea, text, jsonb) IS
+'compact JWS of arbitrary payload bytes (no JWT claims), signed with key (a raw HMAC secret)';
+
+CREATE FUNCTION sign_raw(payload bytea, key text, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_raw'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_raw(bytea, text, text, jsonb) IS
+'compact JWS of arbitrary payload bytes (no JWT claims), signed with key (a JWK/JWKS as JSON text, or else a UTF-8 HMAC secret)';
+
+CREATE FUNCTION sign_raw(payload bytea, key jsonb, alg text DEFAULT NULL, header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_raw'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_raw(bytea, jsonb, text, jsonb) IS
+'compact JWS of arbitrary payload bytes (no JWT claims), signed with key (a JWK or JWKS)';
+
+-- ---------------------------------------------------------------------------
+-- verification
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION verify(token text, key bytea, alg text DEFAULT NULL,
+                       audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                       leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                       at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify(text, bytea, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWT whose signature and claims verify with key (a raw HMAC secret); raises an error saying why otherwise';
+
+CREATE FUNCTION verify(token text, key text, alg text DEFAULT NULL,
+                       audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                       leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                       at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify(text, text, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWT whose signature and claims verify with key (a JWK/JWKS as JSON text, or else a UTF-8 HMAC secret); raises an error saying why otherwise';
+
+CREATE FUNCTION verify(token text, key jsonb, alg text DEFAULT NULL,
+                       audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                       leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                       at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify(text, jsonb, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWT whose signature and claims verify with key (a JWK or JWKS); raises an error saying why otherwise';
+
+CREATE FUNCTION try_verify(token text, key bytea, alg text DEFAULT NULL,
+                           audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                           leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                           at timestamptz DEFAULT NULL, typ text DEFAULT NULL,
+                           OUT header jsonb, OUT payload jsonb, OUT valid boolean, OUT error text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_try_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION try_verify(text, bytea, text, text, text, interval, text[], timestamptz, text) IS
+'like verify, but returns (header, payload, valid, error) instead of raising for a bad token; payload is NULL unless the signature verified';
+
+CREATE FUNCTION try_verify(token text, key text, alg text DEFAULT NULL,
+                           audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                           leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                           at timestamptz DEFAULT NULL, typ text DEFAULT NULL,
+                           OUT header jsonb, OUT payload jsonb, OUT valid boolean, OUT error text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_try_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION try_verify(text, text, text, text, text, interval, text[], timestamptz, text) IS
+'like verify, but returns (header, payload, valid, error) instead of raising for a bad token; payload is NULL unless the signature verified';
+
+CREATE FUNCTION try_verify(token text, key jsonb, alg text DEFAULT NULL,
+                           audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                           leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                           at timestamptz DEFAULT NULL, typ text DEFAULT NULL,
+                           OUT header jsonb, OUT payload jsonb, OUT valid boolean, OUT error text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_try_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION try_verify(text, jsonb, text, text, text, interval, text[], timestamptz, text) IS
+'like verify, but returns (header, payload, valid, error) instead of raising for a bad token; payload is NULL unless the signature verified';
+
+CREATE FUNCTION verify_raw(token text, key bytea, alg text DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_verify_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify_raw(text, bytea, text, text) IS
+'payload bytes of a JWS whose signature verifies with key (a raw HMAC secret); no claim checks';
+
+CREATE FUNCTION verify_raw(token text, key text, alg text DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_verify_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify_raw(text, text, text, text) IS
+'payload bytes of a JWS whose signature verifies with key (a JWK/JWKS as JSON text, or else a UTF-8 HMAC secret); no claim checks';
+
+CREATE FUNCTION verify_raw(token text, key jsonb, alg text DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_verify_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION verify_raw(text, jsonb, text, text) IS
+'payload bytes of a JWS whose signature verifies with key (a JWK or JWKS); no claim checks';
+
+
+-- ---------------------------------------------------------------------------
+-- encryption (JWE)
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION encrypt(payload jsonb, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(jsonb, bytea, text, text, jsonb) IS
+'compact JWE of JWT claims for key (a raw secret or password); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload jsonb, key text, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(jsonb, text, text, text, jsonb) IS
+'compact JWE of JWT claims for key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload jsonb, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(jsonb, jsonb, text, text, jsonb) IS
+'compact JWE of JWT claims for key (a JWK or JWKS); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload text, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(text, bytea, text, text, jsonb) IS
+'compact JWE of UTF-8 text for key (a raw secret or password); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload text, key text, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(text, text, text, text, jsonb) IS
+'compact JWE of UTF-8 text for key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload text, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(text, jsonb, text, text, jsonb) IS
+'compact JWE of UTF-8 text for key (a JWK or JWKS); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload bytea, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(bytea, bytea, text, text, jsonb) IS
+'compact JWE of bytes for key (a raw secret or password); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload bytea, key text, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(bytea, text, text, text, jsonb) IS
+'compact JWE of bytes for key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION encrypt(payload bytea, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        header jsonb DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION encrypt(bytea, jsonb, text, text, jsonb) IS
+'compact JWE of bytes for key (a JWK or JWKS); alg defaults to the key''s (dir for a 256-bit secret), enc to A256GCM';
+
+CREATE FUNCTION decrypt(token text, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                        leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                        at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt(text, bytea, text, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWE decrypted with key (a raw secret or password), checked like jwt.verify checks them';
+
+CREATE FUNCTION decrypt(token text, key text, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                        leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                        at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt(text, text, text, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWE decrypted with key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret), checked like jwt.verify checks them';
+
+CREATE FUNCTION decrypt(token text, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                        audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                        leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                        at timestamptz DEFAULT NULL, typ text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt(text, jsonb, text, text, text, text, interval, text[], timestamptz, text) IS
+'claims of a JWE decrypted with key (a JWK or JWKS), checked like jwt.verify checks them';
+
+CREATE FUNCTION decrypt_raw(token text, key bytea, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_decrypt_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_raw(text, bytea, text, text) IS
+'plaintext bytes of a JWE decrypted with key (a raw secret or password); no claim checks';
+
+CREATE FUNCTION decrypt_raw(token text, key text, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_decrypt_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_raw(text, text, text, text) IS
+'plaintext bytes of a JWE decrypted with key (a PEM, a JWK/JWKS as JSON text, or a UTF-8 secret); no claim checks';
+
+CREATE FUNCTION decrypt_raw(token text, key jsonb, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_decrypt_raw'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_raw(text, jsonb, text, text) IS
+'plaintext bytes of a JWE decrypted with key (a JWK or JWKS); no claim checks';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key bytea, encrypt_key bytea,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, bytea, bytea, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key bytea, encrypt_key text,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, bytea, text, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key bytea, encrypt_key jsonb,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, bytea, jsonb, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key text, encrypt_key bytea,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, text, bytea, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key text, encrypt_key text,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, text, text, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key text, encrypt_key jsonb,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, text, jsonb, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key jsonb, encrypt_key bytea,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, jsonb, bytea, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key jsonb, encrypt_key text,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, jsonb, text, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION sign_and_encrypt(claims jsonb, sign_key jsonb, encrypt_key jsonb,
+                                 sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sign_and_encrypt'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sign_and_encrypt(jsonb, jsonb, jsonb, text, text, text) IS
+'nested JWT: the claims signed with sign_key, then encrypted to encrypt_key with cty "JWT"';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key bytea, verify_key bytea,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, bytea, bytea, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key bytea, verify_key text,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, bytea, text, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key bytea, verify_key jsonb,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, bytea, jsonb, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key text, verify_key bytea,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, text, bytea, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key text, verify_key text,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, text, text, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key text, verify_key jsonb,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, text, jsonb, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key jsonb, verify_key bytea,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, jsonb, bytea, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key jsonb, verify_key text,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, jsonb, text, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+CREATE FUNCTION decrypt_and_verify(token text, decrypt_key jsonb, verify_key jsonb,
+                                   sign_alg text DEFAULT NULL, alg text DEFAULT NULL, enc text DEFAULT NULL,
+                                   audience text DEFAULT NULL, issuer text DEFAULT NULL,
+                                   leeway interval DEFAULT NULL, required text[] DEFAULT NULL,
+                                   at timestamptz DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_decrypt_and_verify'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION decrypt_and_verify(text, jsonb, jsonb, text, text, text, text, text, interval, text[], timestamptz) IS
+'claims of a nested JWT: decrypted with decrypt_key, its inner JWS verified with verify_key, claims checked';
+
+-- ---------------------------------------------------------------------------
+-- inspection (no verification)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION decode(token text, OUT header jsonb, OUT payload jsonb, OUT signature bytea)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_decode'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION decode(text) IS
+'UNVERIFIED header, payload and signature of a JWS: nothing is checked, never trust the result';
+
+-- ---------------------------------------------------------------------------
+-- key cache
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION clear_key_cache()
+RETURNS void
+AS 'MODULE_PATHNAME', 'jwt_clear_key_cache'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION clear_key_cache() IS
+'drop this session''s cached parsed keys (DISCARD ALL does too)';
+
+CREATE FUNCTION key_cache_stats(OUT entries bigint, OUT bytes bigint, OUT hits bigint, OUT misses bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_key_cache_stats'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION key_cache_stats() IS
+'size and hit counts of this session''s parsed-key cache';
+
+-- ---------------------------------------------------------------------------
+-- key tools
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION generate_key(kind text, bits integer DEFAULT 0)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_generate_key'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION generate_key(text, integer) IS
+'new private JWK: kind is a JWS algorithm (bound as "alg"), RSA, oct or a curve; kid is its RFC 7638 thumbprint';
+
+CREATE FUNCTION public_jwk(jwk jsonb)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_public_jwk'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION public_jwk(jsonb) IS
+'the public part of an RSA, EC or OKP JWK (kid, alg, use kept)';
+
+CREATE FUNCTION jwk_thumbprint(jwk jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_jwk_thumbprint'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION jwk_thumbprint(jsonb) IS
+'RFC 7638 SHA-256 thumbprint of a JWK, base64url';
+
+CREATE FUNCTION jwk_from_pem(pem text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_jwk_from_pem'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION jwk_from_pem(text) IS
+'JWK of a PEM key or certificate (private members when the PEM is private), kid set to its thumbprint';
+
+CREATE FUNCTION pem_from_jwk(jwk jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_pem_from_jwk'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION pem_from_jwk(jsonb) IS
+'PEM of a JWK: PKCS#8 for a private key, SPKI for a public one';
+
+CREATE FUNCTION jwks(keys jsonb[])
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_jwks'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION jwks(jsonb[]) IS
+'public JWKS {"keys": [...]} of the given JWKs, for publishing; private members are never included';
+
+CREATE AGGREGATE jwks_agg(jsonb) (
+    SFUNC = pg_catalog.array_append,
+    STYPE = jsonb[],
+    FINALFUNC = jwks,
+    COMBINEFUNC = pg_catalog.array_cat,
+    INITCOND = '{}',
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE jwks_agg(jsonb) IS
+'public JWKS of the aggregated JWKs (see jwks)';
+
+-- ---------------------------------------------------------------------------
+-- server-held keys
+-- ---------------------------------------------------------------------------
+CREATE TABLE keyring (
+    kid text PRIMARY KEY CHECK (kid <> '' AND octet_length(kid) <= 256),
+    purposes text[] NOT NULL
+        CHECK (cardinality(purposes) > 0
+               AND purposes <@ ARRAY['sign', 'verify', 'encrypt', 'decrypt']::text[]),
+    alg text,
+    key jsonb NOT NULL,
+    not_before timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    not_after timestamptz,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CHECK (not_after IS NULL OR not_after > not_before)
+);
+
+COMMENT ON TABLE keyring IS
+'server-held keys (JWKs) by kid, with their purposes, algorithm and validity window; readable only by its owner and roles it grants';
+
+-- private keys: nobody but the owner (and roles the owner grants) reads them
+REVOKE ALL ON keyring FROM PUBLIC;
+ALTER TABLE keyring ENABLE ROW LEVEL SECURITY;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.keyring', '');
+
+CREATE FUNCTION keyring_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'jwt_keyring_trigger'
+LANGUAGE C;
+
+COMMENT ON FUNCTION keyring_trigger() IS
+'validates keyring rows, and tells every session when the keyring changed';
+
+-- it fires only on jwt.keyring; nobody else may attach it
+REVOKE EXECUTE ON FUNCTION keyring_trigger() FROM PUBLIC;
+
+CREATE TRIGGER keyring_validate BEFORE INSERT OR UPDATE ON keyring
+    FOR EACH ROW EXECUTE FUNCTION keyring_trigger();
+CREATE TRIGGER keyring_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON keyring
+    FOR EACH STATEMENT EXECUTE FUNCTION keyring_trigger();
+
+CREATE FUNCTION keyring_jwks()
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_keyring_jwks'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION keyring_jwks() IS
+'public JWKS of the keyring''s asymmetric verify and encrypt keys not yet retired, to publish';
+
+-- ---------------------------------------------------------------------------
+-- verified claims of the session (row-level security)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION authenticate(token text, scope text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_authenticate'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION authenticate(text, text) IS
+'verify (or decrypt and verify) a token with the keyring and the token_ext.* policy, and make its claims the session''s claims for the transaction (or session)';
+
+CREATE FUNCTION authenticate_request()
+RETURNS void
+AS 'MODULE_PATHNAME', 'jwt_authenticate_request'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION authenticate_request() IS
+'PostgREST db-pre-request: authenticate the token of request.headers (or a cookie) and switch to the role it names';
+
+CREATE FUNCTION claims()
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_claims'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION claims() IS
+'the verified claims of the session, or NULL';
+
+CREATE FUNCTION claim(name text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_claim'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION claim(text) IS
+'one verified claim as text (JSON text for non-strings), or NULL';
+
+CREATE FUNCTION claim_json(name text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_claim_json'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION claim_json(text) IS
+'one verified claim as jsonb, or NULL';
+
+CREATE FUNCTION sub()
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_sub'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sub() IS
+'the verified "sub" claim, or NULL';
+
+CREATE FUNCTION uid()
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'jwt_uid'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION uid() IS
+'the verified "sub" claim as a uuid, or NULL when it is absent or not a uuid';
+
+CREATE FUNCTION role()
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_role'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION role() IS
+'the verified role claim (token_ext.role_claim), or NULL';
+
+CREATE FUNCTION authenticated()
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'jwt_authenticated'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION authenticated() IS
+'whether the session has verified claims';
+
+CREATE FUNCTION clear()
+RETURNS void
+AS 'MODULE_PATHNAME', 'jwt_clear'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION clear() IS
+'drop the session''s verified claims now';
