@@ -11,6 +11,7 @@ OBJS = \
 	src/core/buf.o \
 	src/core/claims.o \
 	src/core/hmac.o \
+	src/core/interrupt.o \
 	src/core/json.o \
 	src/core/jwe.o \
 	src/core/jwe_crypto.o \
@@ -23,6 +24,7 @@ OBJS = \
 	src/core/key.o \
 	src/core/keycache.o \
 	src/core/keygen.o \
+	src/core/keytext.o \
 	src/core/pkey.o \
 	src/core/pkey_sig.o \
 	src/core/sig.o \

@@ -51,6 +51,7 @@ run_suite core test/core/run.sh
 run_suite regress test/regress.sh
 run_suite pgtap test/pgtap/run.sh
 run_suite interop test/interop/run.sh
+run_suite keyshapes test/keyshapes/run.sh
 run_suite stress test/stress/run.sh
 run_suite fuzz test/fuzz/run.sh
 

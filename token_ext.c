@@ -19,6 +19,7 @@
 #include "utils/guc.h"
 #include "utils/inval.h"
 
+#include "src/core/interrupt.h"
 #include "src/core/jwe.h"
 #include "src/core/limits.h"
 #include "src/core/sig.h"
@@ -236,6 +237,9 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("token_ext");
+
+	/* long core work (RSA key generation, key checks) stops on a cancel request */
+	jose_set_interrupt_check(glue_interrupt_pending);
 
 	CacheRegisterRelcacheCallback(glue_keyring_invalidate, (Datum) 0);
 

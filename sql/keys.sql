@@ -32,9 +32,9 @@ SELECT c.form, t.outcome(format('SELECT jwt.verify(%L, %s)', tok, c.key)) AS out
     ('JWK alg HS256',             quote_literal(format('{"kty":"oct","k":"%s","alg":"HS256"}', :'b32')) || '::jsonb'),
     ('JWK key_ops with an unknown op too', quote_literal(format('{"kty":"oct","k":"%s","key_ops":["verify","x-custom"]}', :'b32')) || '::jsonb')
   ) AS c(form, key);
--- a text secret that merely contains JSON (no leading "{") is a secret
+-- text holding a JWK after other text is refused, never a secret (security review 2)
 SELECT jwt.verify(t.forge('{"alg":"HS256"}', '{}', ('x{"kty":"oct","k":"' || :'b32' || '"}')::bytea),
-                  'x{"kty":"oct","k":"' || :'b32' || '"}') AS secret_containing_json;
+                  'x{"kty":"oct","k":"' || :'b32' || '"}') AS jwk_inside_text;
 -- a bytea "JSON object" without "kty" is an ordinary secret
 SELECT jwt.verify(t.forge('{"alg":"HS256"}', '{}', '{"not a JWK, only a secret of 32+ bytes":1}'::bytea),
                   '{"not a JWK, only a secret of 32+ bytes":1}'::bytea) AS bytea_json_without_kty;

@@ -13,6 +13,7 @@
  */
 #include "key.h"
 #include "b64url.h"
+#include "interrupt.h"
 #include "json.h"
 #include "limits.h"
 #include "pkey.h"
@@ -332,6 +333,10 @@ jose_keyset_from_jwk_text(const char *text, size_t len, jose_keyset **out, jose_
 	{
 		jose_err	skip;
 		jose_key   *key;
+
+		/* checking a private RSA key can take 0.1 s: stop between keys on a cancel */
+		if ((st = jose_check_interrupt(err, "Reading the JWKS")) != JOSE_OK)
+			goto done;
 
 		/*
 		 * RFC 7517 section 5: keys we cannot use are ignored, so a provider

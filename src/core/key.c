@@ -166,17 +166,6 @@ jose_bytes_look_like_key(const unsigned char *p, size_t len)
 	return found;
 }
 
-/* True when text begins like a PEM block. */
-bool
-jose_text_looks_like_pem(const char *text, size_t len)
-{
-	size_t		i = 0;
-
-	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
-		i++;
-	return len - i >= 11 && memcmp(text + i, "-----BEGIN ", 11) == 0;
-}
-
 /* The algorithm a key implies when the caller allows none explicitly. */
 jose_alg
 jose_key_default_alg(const jose_key *key)

@@ -106,9 +106,6 @@ extern bool jose_text_looks_like_jwk(const char *text, size_t len);
 /* True when bytes are a key in DER or OpenSSH form (never an HMAC secret). */
 extern bool jose_bytes_look_like_key(const unsigned char *p, size_t len);
 
-/* True when text (len bytes) begins like a PEM block. */
-extern bool jose_text_looks_like_pem(const char *text, size_t len);
-
 /* The algorithm a key implies when the caller allows none explicitly. */
 extern jose_alg jose_key_default_alg(const jose_key *key);
 

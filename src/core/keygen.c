@@ -12,6 +12,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "interrupt.h"
 #include "jwe.h"
 #include "pkey.h"
 
@@ -22,6 +23,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 
 typedef enum plan_kind
 {
@@ -148,6 +150,44 @@ generate_oct(size_t len, jose_key **out, jose_err *err)
 	return JOSE_OK;
 }
 
+/*
+ * OpenSSL's progress callback during RSA prime search: returning 0 makes
+ * the generation give up, which is how a cancel request reaches it.  An
+ * 8192-bit key takes tens of seconds, far beyond any statement_timeout.
+ */
+static int
+keygen_progress(EVP_PKEY_CTX *ctx)
+{
+	return jose_interrupted() ? 0 : 1;
+}
+
+/* Generate an RSA key of bits, interruptible through the host's check. */
+static jose_status
+generate_rsa(int bits, EVP_PKEY **out, jose_err *err)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	jose_status st = JOSE_OK;
+
+	*out = NULL;
+	if (ctx == NULL || EVP_PKEY_keygen_init(ctx) != 1 ||
+		EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, bits) != 1)
+		st = jose_fail(err, JOSE_E_CRYPTO, "OpenSSL could not generate the key.");
+	else
+	{
+		EVP_PKEY_CTX_set_cb(ctx, keygen_progress);
+		if (EVP_PKEY_generate(ctx, out) != 1)
+		{
+			*out = NULL;
+			st = jose_interrupted()
+				? jose_fail(err, JOSE_E_INTERRUPTED, "Generating the RSA key was interrupted.")
+				: jose_fail(err, JOSE_E_CRYPTO, "OpenSSL could not generate the key.");
+		}
+	}
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	return st;
+}
+
 /* Run a plan with the requested size (0: the default). */
 static jose_status
 run_plan(const keygen_plan *p, int bits, jose_key **out, jose_err *err)
@@ -176,7 +216,12 @@ run_plan(const keygen_plan *p, int bits, jose_key **out, jose_err *err)
 				return jose_fail(err, JOSE_E_ARGUMENT,
 								 "RSA key sizes are multiples of 8 bits from %d to %d.",
 								 JOSE_RSA_MIN_BITS, JOSE_RSA_MAX_BITS);
-			pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) bits);
+			{
+				jose_status st = generate_rsa(bits, &pkey, err);
+
+				if (st != JOSE_OK)
+					return st;
+			}
 			break;
 		case PLAN_CURVE:
 			if (bits != 0)

@@ -45,6 +45,9 @@ static const char *const status_messages[JOSE_STATUS_COUNT] = {
 	[JOSE_E_ARGUMENT] = "invalid argument",
 	[JOSE_E_CRYPTO] = "cryptographic library failure",
 	[JOSE_E_NOMEM] = "out of memory",
+	[JOSE_E_INTERRUPTED] = "canceled",
+	[JOSE_E_ROW_NULL] = "invalid keyring row",
+	[JOSE_E_ROW] = "invalid keyring row",
 };
 
 /* Record a failure in err (which may be NULL) and return the status. */

@@ -47,6 +47,9 @@ typedef enum jose_status
 	JOSE_E_ARGUMENT,			/* the caller passed an invalid option */
 	JOSE_E_CRYPTO,				/* OpenSSL failed where it should not */
 	JOSE_E_NOMEM,				/* out of memory */
+	JOSE_E_INTERRUPTED,			/* the host asked the work to stop */
+	JOSE_E_ROW_NULL,			/* a keyring row lacks a required column */
+	JOSE_E_ROW,					/* a keyring row breaks a rule of its table */
 	JOSE_STATUS_COUNT
 } jose_status;
 

@@ -14,6 +14,8 @@
  */
 #include "glue.h"
 
+#include "miscadmin.h"
+
 /* The SQLSTATE a status maps to. */
 int
 glue_sqlstate(jose_status status)
@@ -52,6 +54,12 @@ glue_sqlstate(jose_status status)
 			return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
 		case JOSE_E_NOMEM:
 			return ERRCODE_OUT_OF_MEMORY;
+		case JOSE_E_INTERRUPTED:
+			return ERRCODE_QUERY_CANCELED;
+		case JOSE_E_ROW_NULL:
+			return ERRCODE_NOT_NULL_VIOLATION;
+		case JOSE_E_ROW:
+			return ERRCODE_CHECK_VIOLATION;
 		case JOSE_E_CRYPTO:
 		case JOSE_OK:
 		case JOSE_STATUS_COUNT:
@@ -80,6 +88,13 @@ void
 glue_raise(const jose_err *err)
 {
 	const char *hint = status_hint(err->status);
+
+	/*
+	 * The core stopped because a cancel request or statement_timeout is
+	 * pending: let PostgreSQL report it as it always does.
+	 */
+	if (err->status == JOSE_E_INTERRUPTED)
+		CHECK_FOR_INTERRUPTS();
 
 	ereport(ERROR,
 			(errcode(glue_sqlstate(err->status)),

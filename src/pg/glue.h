@@ -60,6 +60,9 @@ extern jose_workspace *glue_workspace(void);
 /* The backend's key cache. */
 extern jose_keycache *glue_keycache(void);
 
+/* The core's cancel check (registered in _PG_init). */
+extern bool glue_interrupt_pending(void);
+
 /* The limits in force, from the settings. */
 extern jose_limits glue_limits(void);
 

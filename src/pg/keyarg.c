@@ -6,13 +6,14 @@
  * One C function serves the bytea, text and jsonb overloads of each SQL
  * function; the argument's declared type decides how its bytes are read:
  *
- *	bytea	a raw HMAC secret (refused if it is really a PEM or a JWK)
- *	text	a PEM (key or certificate), a JWK or JWKS (JSON object), or
- *			else the UTF-8 bytes of an HMAC secret
+ *	bytea	a raw HMAC secret (refused if it is really a PEM, a JWK, or a
+ *			DER or OpenSSH key)
+ *	text	a PEM (key or certificate) when it holds PEM armour anywhere, a
+ *			JWK or JWKS (JSON object), or else the UTF-8 bytes of an HMAC
+ *			secret, unless it looks like key material of another shape
  *	jsonb	a JWK or JWKS
  *
- * A JWK in text is never taken for a secret: text that begins with "{"
- * must parse as a JWK.  The cache is keyed by (form, exact bytes), so a
+ * The rules live in the core (src/core/keytext.c), shared with SQLite.  The cache is keyed by (form, exact bytes), so a
  * secret and the same bytes as text are different keys, and any change of
  * the material is a miss.
  *
@@ -29,6 +30,7 @@
 #include "utils/builtins.h"
 
 #include "../core/alg.h"
+#include "../core/keytext.h"
 #include "../core/pkey.h"
 
 #include <openssl/crypto.h>
@@ -37,41 +39,6 @@
 #define KEY_TAG_BYTEA 1
 #define KEY_TAG_TEXT 2
 #define KEY_TAG_JSONB 3
-
-/* Parse a bytea secret. */
-static jose_status
-parse_bytea_key(const char *p, size_t len, jose_keyset **set, jose_err *err)
-{
-	/*
-	 * A PEM or a JWK passed as bytea is almost certainly a mistake that
-	 * would turn a public key into an HMAC secret.  A random secret starts
-	 * with "-----BEGIN " or parses as a JWK object with negligible odds.
-	 */
-	if (jose_text_looks_like_pem(p, len))
-		return jose_fail(err, JOSE_E_KEY,
-						 "The bytea key holds a PEM block, which is never used as an HMAC secret.");
-	if (jose_text_looks_like_jwk(p, len) && memmem(p, len, "\"kty\"", 5) != NULL)
-		return jose_fail(err, JOSE_E_KEY,
-						 "The bytea key holds a JWK, which is never used as an HMAC secret.");
-	if (jose_bytes_look_like_key((const unsigned char *) p, len))
-		return jose_fail(err, JOSE_E_KEY,
-						 "The bytea key holds a DER or OpenSSH key, which is never used as an HMAC secret.");
-	return jose_keyset_from_secret((const unsigned char *) p, len, set, err);
-}
-
-/* Parse a text key: PEM, JWK/JWKS, or a secret. */
-static jose_status
-parse_text_key(const char *p, size_t len, jose_keyset **set, jose_err *err)
-{
-	if (jose_text_looks_like_pem(p, len))
-		return jose_keyset_from_pem(p, len, set, err);
-	if (jose_text_looks_like_jwk(p, len))
-		return jose_keyset_from_jwk_text(p, len, set, err);
-	if (jose_bytes_look_like_key((const unsigned char *) p, len))
-		return jose_fail(err, JOSE_E_KEY,
-						 "The text key holds an OpenSSH key, which is never used as an HMAC secret.");
-	return jose_keyset_from_secret((const unsigned char *) p, len, set, err);
-}
 
 /* The key set for a key value of type bytea, text or jsonb. */
 jose_keyset *
@@ -110,7 +77,7 @@ glue_key_value(Oid type, Datum value)
 	switch (tag)
 	{
 		case KEY_TAG_BYTEA:
-			st = parse_bytea_key(p, len, &set, &err);
+			st = jose_keyset_from_bytes((const unsigned char *) p, len, &set, &err);
 			break;
 		case KEY_TAG_TEXT:
 			{
@@ -118,7 +85,7 @@ glue_key_value(Oid type, Datum value)
 				char	   *utf8 = pg_server_to_any(p, (int) len, PG_UTF8);
 				size_t		utf8_len = (utf8 == p) ? len : strlen(utf8);
 
-				st = parse_text_key(utf8, utf8_len, &set, &err);
+				st = jose_keyset_from_text(utf8, utf8_len, &set, &err);
 				if (utf8 != p)
 				{
 					explicit_bzero(utf8, utf8_len);

@@ -10,6 +10,8 @@
  */
 #include "glue.h"
 
+#include "../core/keytext.h"
+
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -123,7 +125,7 @@ jwt_jwk_from_pem(PG_FUNCTION_ARGS)
 	char		thumb[48];
 	jose_err	err;
 
-	if (!jose_text_looks_like_pem(VARDATA_ANY(pem), VARSIZE_ANY_EXHDR(pem)))
+	if (!jose_text_has_pem_armour(VARDATA_ANY(pem), VARSIZE_ANY_EXHDR(pem)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid key"),

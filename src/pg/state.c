@@ -9,6 +9,8 @@
  */
 #include "glue.h"
 
+#include "miscadmin.h"
+
 static jose_workspace workspace;
 static bool workspace_ready = false;
 static jose_keycache keycache;
@@ -54,4 +56,17 @@ glue_limits(void)
 	l.max_json_values = JOSE_DEFAULT_MAX_JSON_VALUES;
 	l.max_pbes2_count = (uint32_t) token_ext_max_pbes2_count;
 	return l;
+}
+
+/*
+ * The core's cancel check: true when a cancel request, statement_timeout
+ * or termination is pending and PostgreSQL would act on it now.  The core
+ * then stops, frees what it holds and returns; glue_raise lets
+ * CHECK_FOR_INTERRUPTS report the cancellation.
+ */
+bool
+glue_interrupt_pending(void)
+{
+	return INTERRUPTS_PENDING_CONDITION() && INTERRUPTS_CAN_BE_PROCESSED() &&
+		(QueryCancelPending || ProcDiePending);
 }

@@ -8,6 +8,7 @@
  * skipped (RFC 7517 section 5) but a set with no usable key is an error.
  */
 #include "harness.h"
+#include "../../src/core/keytext.h"
 #include "../../src/core/key.h"
 #include "../../src/core/limits.h"
 
@@ -320,11 +321,13 @@ jwk_and_pem_sniffing(void)
 	CHECK(!jose_text_looks_like_jwk("x{", 2));
 	CHECK(!jose_text_looks_like_jwk("", 0));
 	CHECK(!jose_text_looks_like_jwk("[{}]", 4));
-	CHECK(jose_text_looks_like_pem("-----BEGIN PUBLIC KEY-----", 26));
-	CHECK(jose_text_looks_like_pem("\n  -----BEGIN X", 15));
-	CHECK(!jose_text_looks_like_pem("-----BEGIN", 10));
-	CHECK(!jose_text_looks_like_pem("x-----BEGIN PUBLIC KEY-----", 27));
-	CHECK(!jose_text_looks_like_pem("", 0));
+	CHECK(jose_text_has_pem_armour("-----BEGIN PUBLIC KEY-----", 26));
+	CHECK(jose_text_has_pem_armour("\n  -----BEGIN X", 15));
+	CHECK(!jose_text_has_pem_armour("-----BEGIN", 10));
+	CHECK(jose_text_has_pem_armour("x-----BEGIN PUBLIC KEY-----", 27));
+	CHECK(jose_text_has_pem_armour("Bag Attributes\n-----BEGIN CERTIFICATE-----", 42));
+	CHECK(jose_text_has_pem_armour("---- BEGIN SSH2 PUBLIC KEY ----", 31));
+	CHECK(!jose_text_has_pem_armour("", 0));
 }
 
 void
