@@ -23,6 +23,7 @@ OBJS = \
 	src/core/jws.o \
 	src/core/key.o \
 	src/core/keycache.o \
+	src/core/keyring_row.o \
 	src/core/keygen.o \
 	src/core/keytext.o \
 	src/core/pkey.o \
@@ -49,7 +50,8 @@ PGFILEDESC = "token_ext - JSON Web Tokens (JWS, JWE, JWK) for PostgreSQL"
 REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw \
 	asym_keys asym_rsa asym_ecdsa asym_eddsa asym_attacks key_tools \
 	jwe_basic jwe_attacks \
-	session keyring rls_security postgrest keyring_trigger_guards
+	session keyring rls_security postgrest keyring_trigger_guards \
+	security_schema security_identity
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config

@@ -57,8 +57,9 @@ static ProcessUtility_hook_type prev_process_utility = NULL;
 void		_PG_init(void);
 
 /*
- * Clear the key cache on DISCARD ALL, so that a pooled connection handed
- * to the next client holds no parsed keys of the previous one.
+ * On DISCARD ALL, empty the key cache and release the workspace, so that a
+ * pooled connection handed to the next client holds no parsed keys and no
+ * decrypted plaintext of the previous one.
  */
 static void
 token_ext_process_utility(PlannedStmt *pstmt, const char *queryString,
@@ -76,7 +77,7 @@ token_ext_process_utility(PlannedStmt *pstmt, const char *queryString,
 								queryEnv, dest, qc);
 
 	if (IsA(stmt, DiscardStmt) && ((DiscardStmt *) stmt)->target == DISCARD_ALL)
-		jose_keycache_clear(glue_keycache());
+		glue_discard();
 }
 
 /* Check hook of token_ext.algorithms: JWS or JWE names only, never none or RSA1_5. */

@@ -51,12 +51,13 @@ ensure_node() {
 # Make the private copy of the PostgreSQL installation named by TOKEN_EXT_PG_ROOT.
 ensure_pg_root() {
   [ -n "$PG_ROOT" ] || return 0
-  [ -x "$PG_BIN/postgres" ] && return 0
+  [ -x "$PG_BIN/postgres" ] && [ -d "$PG_ROOT/usr/include/postgresql" ] && return 0
   say "copying PostgreSQL $PG_MAJOR into $PG_ROOT"
-  mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql"
+  mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql" "$PG_ROOT/usr/include"
   cp -a /usr/lib/postgresql/$PG_MAJOR "$PG_ROOT/usr/lib/postgresql/"
   cp -a /usr/share/postgresql/$PG_MAJOR "$PG_ROOT/usr/share/postgresql/"
-  chmod 755 "$PG_ROOT" "$PG_ROOT/usr" "$PG_ROOT/usr/lib" "$PG_ROOT/usr/share"
+  cp -a /usr/include/postgresql "$PG_ROOT/usr/include/"
+  chmod 755 "$PG_ROOT" "$PG_ROOT/usr" "$PG_ROOT/usr/lib" "$PG_ROOT/usr/share" "$PG_ROOT/usr/include"
 }
 
 # Build with warnings as errors and install into the PostgreSQL 15 tree.

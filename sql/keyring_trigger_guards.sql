@@ -51,13 +51,11 @@ SELECT ktg.misuse('kid text DEFAULT ''k'', purposes text DEFAULT ''verify'', alg
 RESET ROLE;
 SELECT 1 AS server_still_up;
 
--- NULLs in jwt.keyring's NOT NULL columns: the constraint's error, not a crash
-SELECT t.outcome($$INSERT INTO jwt.keyring (kid, purposes, key) VALUES ('ktg-null', NULL, '{"kty":"oct","k":"AAAA"}') RETURNING kid$$)
-       ~ '^23502 null value in column "purposes"' AS null_purposes;
-SELECT t.outcome($$INSERT INTO jwt.keyring (kid, purposes, key) VALUES ('ktg-null', '{verify}', NULL) RETURNING kid$$)
-       ~ '^23502 null value in column "key"' AS null_key;
-SELECT t.outcome($$INSERT INTO jwt.keyring (kid, purposes, key) VALUES (NULL, '{verify}', '{"kty":"oct","k":"AAAA"}') RETURNING kid$$)
-       ~ '^23502 null value in column "kid"' AS null_kid;
+-- NULLs in jwt.keyring's NOT NULL columns: the trigger's error naming the column (never the
+-- constraint's, whose "Failing row contains" detail would print the JWK), not a crash
+SELECT t.outcome($$INSERT INTO jwt.keyring (kid, purposes, key) VALUES ('ktg-null', NULL, '{"kty":"oct","k":"AAAA"}') RETURNING kid$$) AS null_purposes;
+SELECT t.outcome($$INSERT INTO jwt.keyring (kid, purposes, key) VALUES ('ktg-null', '{verify}', NULL) RETURNING kid$$) AS null_key;
+SELECT t.outcome($$INSERT INTO jwt.keyring (kid, purposes, key) VALUES (NULL, '{verify}', '{"kty":"oct","k":"AAAA"}') RETURNING kid$$) AS null_kid;
 SELECT t.outcome($$INSERT INTO jwt.keyring (kid, purposes, key) VALUES ('ktg-null', '{verify}', 'null') RETURNING kid$$)
        AS json_null_key;
 SELECT 1 AS server_still_up;

@@ -174,6 +174,11 @@ COMMIT;
 --
 -- session scope
 --
+-- a caller may narrow the scope, never widen it: session scope needs the
+-- superuser's token_ext.claims_scope = 'session' (security review 6)
+SELECT t.outcome(format('SELECT jwt.authenticate(%L, scope => %L)', :'a', 'session')) AS session_scope_refused;
+SELECT jwt.claims() IS NULL AS nothing_set;
+SET token_ext.claims_scope = 'session';
 SELECT jwt.authenticate(:'a', scope => 'session') IS NOT NULL AS authenticated;
 SELECT jwt.sub() AS survives_autocommit;
 BEGIN;
@@ -186,13 +191,15 @@ SELECT jwt.authenticate(:'b', scope => 'transaction') IS NOT NULL AS authenticat
 SELECT jwt.sub() AS inside;
 COMMIT;
 SELECT jwt.sub() AS session_claims_back;
--- DISCARD ALL clears session-scoped claims
+-- DISCARD ALL clears session-scoped claims (and the scope setting)
 DISCARD ALL;
 SELECT jwt.claims() IS NULL AS cleared_by_discard_all, jwt.authenticated() AS authenticated;
 -- RESET ALL clears session-scoped claims
+SET token_ext.claims_scope = 'session';
 SELECT jwt.authenticate(:'a', scope => 'session') IS NOT NULL AS authenticated;
 RESET ALL;
 SELECT jwt.claims() IS NULL AS cleared_by_reset_all;
+SET token_ext.claims_scope = 'session';
 -- a session-scoped authenticate that is rolled back never happened
 BEGIN;
 SELECT jwt.authenticate(:'a', scope => 'session') IS NOT NULL AS authenticated;
@@ -233,6 +240,8 @@ SELECT jwt.authenticate(:'a') IS NOT NULL AS authenticated;
 COMMIT;
 SELECT jwt.claims() IS NULL AS transaction_scope_again;
 RESET token_ext.claims_scope;
+-- with the setting back at transaction, session scope is refused again
+SELECT t.outcome(format('SELECT jwt.authenticate(%L, scope => %L)', :'a', 'session')) AS session_scope_refused_again;
 -- the scope argument and the setting accept only their two values
 SELECT t.outcome(format('SELECT jwt.authenticate(%L, scope => %L)', :'a', 'forever')) AS bad_scope;
 SELECT t.outcome(format('SELECT jwt.authenticate(%L, scope => %L)', :'a', 'Session')) AS bad_scope_case;

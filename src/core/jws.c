@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 
 /* Prepare an empty workspace. */
@@ -44,6 +45,42 @@ jose_workspace_free(jose_workspace *ws)
 	jose_buf_free(&ws->scratch);
 	jose_buf_free(&ws->out);
 	jose_buf_free(&ws->aux);
+}
+
+/* Wipe a buffer's whole storage and empty it. */
+static void
+wipe_buf(jose_buf *buf)
+{
+	if (buf->data != NULL)
+		OPENSSL_cleanse(buf->data, buf->cap);
+	buf->len = 0;
+}
+
+/* Wipe the text storage of a parse tree and empty it. */
+static void
+wipe_json(jose_json *doc)
+{
+	if (doc->text != NULL)
+		OPENSSL_cleanse(doc->text, doc->text_cap);
+	doc->text_len = 0;
+	doc->n_nodes = 0;
+}
+
+/*
+ * Wipe what earlier calls left in the workspace: decrypted plaintext and
+ * claims, an inner token, staged key text.  Buffers keep their storage,
+ * wiped whole: a shorter later use leaves an earlier one's tail behind.
+ */
+void
+jose_workspace_wipe(jose_workspace *ws)
+{
+	wipe_json(&ws->header);
+	wipe_json(&ws->claims);
+	wipe_json(&ws->outer);
+	wipe_buf(&ws->payload);
+	wipe_buf(&ws->scratch);
+	wipe_buf(&ws->out);
+	wipe_buf(&ws->aux);
 }
 
 /* JSON limits for a header or claims set from the per-call limits. */

@@ -55,6 +55,9 @@ typedef struct jose_jws
 /* Prepare an empty workspace. */
 extern void jose_workspace_init(jose_workspace *ws);
 
+/* Wipe what the last call left in the workspace (plaintext, claims); keeps its storage. */
+extern void jose_workspace_wipe(jose_workspace *ws);
+
 /* Release a workspace's storage. */
 extern void jose_workspace_free(jose_workspace *ws);
 

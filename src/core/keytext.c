@@ -104,8 +104,8 @@ is_bare_base64_der(const char *text, size_t len)
 	bool		url = false,
 				found = false;
 
-	/* the smallest DER key token_ext reads (an Ed25519 SPKI) is 44 bytes: 60 base64 characters */
-	if (len < 60 || len > JOSE_MAX_KEY_TEXT)
+	/* the smallest DER key token_ext reads (an Ed25519 SPKI) is 44 bytes: 59 base64 characters unpadded */
+	if (len < 59 || len > JOSE_MAX_KEY_TEXT)
 		return false;
 	for (size_t i = 0; i < len; i++)
 	{

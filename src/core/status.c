@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *const status_messages[JOSE_STATUS_COUNT] = {
 	[JOSE_OK] = "no error",
@@ -48,6 +49,10 @@ static const char *const status_messages[JOSE_STATUS_COUNT] = {
 	[JOSE_E_INTERRUPTED] = "canceled",
 	[JOSE_E_ROW_NULL] = "invalid keyring row",
 	[JOSE_E_ROW] = "invalid keyring row",
+	[JOSE_E_KEYRING] = "keyring unavailable",
+	[JOSE_E_KEYRING_PERMISSION] = "permission denied to use keyring keys",
+	[JOSE_E_CALLER] = "permission denied to change the session's claims here",
+	[JOSE_E_SCOPE] = "session scope is not allowed",
 };
 
 /* Record a failure in err (which may be NULL) and return the status. */
@@ -73,6 +78,44 @@ jose_err_clear(jose_err *err)
 		return;
 	err->status = JOSE_OK;
 	err->detail[0] = '\0';
+}
+
+/* Write untrusted text into out, quoted, escaped and bounded. */
+const char *
+jose_quote(const char *s, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		o = 0;
+	size_t		n = len > 64 ? 64 : len;
+
+	out[o++] = '"';
+	for (size_t i = 0; i < n; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\')
+		{
+			out[o++] = '\\';
+			out[o++] = (char) c;
+		}
+		else if (c >= 0x20 && c < 0x7F)
+			out[o++] = (char) c;
+		else
+		{
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0x0F];
+		}
+	}
+	out[o++] = '"';
+	if (n < len)
+	{
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* The fixed, lowercase summary of a status. */

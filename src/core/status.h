@@ -50,6 +50,10 @@ typedef enum jose_status
 	JOSE_E_INTERRUPTED,			/* the host asked the work to stop */
 	JOSE_E_ROW_NULL,			/* a keyring row lacks a required column */
 	JOSE_E_ROW,					/* a keyring row breaks a rule of its table */
+	JOSE_E_KEYRING,				/* the host's keyring table is missing or altered */
+	JOSE_E_KEYRING_PERMISSION,	/* the caller may not use the keyring's keys */
+	JOSE_E_CALLER,				/* identity changes from code the session did not run */
+	JOSE_E_SCOPE,				/* session scope asked for where it is not allowed */
 	JOSE_STATUS_COUNT
 } jose_status;
 
@@ -69,6 +73,15 @@ extern jose_status jose_fail(jose_err *err, jose_status status,
 
 /* Reset err to "no error". */
 extern void jose_err_clear(jose_err *err);
+
+/*
+ * Write untrusted text (a kid, a name from a token) into out, quoted, with
+ * quotes, backslashes and non-printable bytes escaped and at most 64 bytes
+ * of it kept ("..." marks a cut), for a detail sentence.  out must hold
+ * JOSE_QUOTE_MAX bytes.  Returns out.
+ */
+#define JOSE_QUOTE_MAX 272
+extern const char *jose_quote(const char *s, size_t len, char *out);
 
 /* The fixed, lowercase summary of a status ("signature verification failed"). */
 extern const char *jose_status_message(jose_status status);

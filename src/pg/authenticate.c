@@ -21,6 +21,7 @@
 #include "catalog/pg_authid.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
+#include "utils/fmgroids.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/syscache.h"
@@ -137,10 +138,11 @@ authenticate_token(const char *token, size_t len, jose_err *err)
 		memcpy(inner, jwe.plaintext, jwe.plaintext_len);
 		st = jose_jws_verify(ws, inner, jwe.plaintext_len,
 							 glue_keyring_keys(GLUE_PURPOSE_VERIFY, now), jws_algs, &limits, &jws, err);
-		if (st == JOSE_E_IS_JWE)
-			return jose_fail(err, JOSE_E_LIMIT, "Nested tokens may be one level deep.");
 		if (st == JOSE_OK)
 			st = jose_jws_parse_claims(ws, &jws, &limits, err);
+		explicit_bzero(inner, jwe.plaintext_len);
+		if (st == JOSE_E_IS_JWE)
+			return jose_fail(err, JOSE_E_LIMIT, "Nested tokens may be one level deep.");
 		if (st == JOSE_OK)
 			st = jose_claims_check(&ws->claims, &o, err);
 		if (st == JOSE_OK)
@@ -157,6 +159,41 @@ authenticate_token(const char *token, size_t len, jose_err *err)
 	return st;
 }
 
+/*
+ * Refuse to change the session's identity from code the session's own
+ * caller did not run.  A trigger (SECURITY DEFINER or not) on a table the
+ * victim writes to, or a SECURITY DEFINER function the victim calls, is
+ * someone else's code running inside the victim's statement: if it could
+ * authenticate, the victim's later statements (an INSERT of jwt.uid(), a
+ * policy) would run under the identity it chose.  Security-restricted
+ * operations (maintenance commands, materialized view refresh) run code
+ * of a table's owner likewise.
+ */
+static void
+check_caller(const char *what)
+{
+	Oid			userid;
+	int			sec_context;
+	const char *where = NULL;
+
+	GetUserIdAndSecContext(&userid, &sec_context);
+	if (sec_context & SECURITY_RESTRICTED_OPERATION)
+		where = "a security-restricted operation";
+	else if (sec_context & SECURITY_LOCAL_USERID_CHANGE)
+		where = "a SECURITY DEFINER function";
+	else if (DatumGetInt32(OidFunctionCall0(F_PG_TRIGGER_DEPTH)) > 0)
+		where = "a trigger";
+	if (where != NULL)
+	{
+		jose_err	err;
+
+		jose_fail(&err, JOSE_E_CALLER,
+				  "%s cannot run inside %s: only the session's own caller may change its identity.",
+				  what, where);
+		glue_raise(&err);
+	}
+}
+
 /* Authenticate and store the claims; returns them as jsonb.  Raises with sqlstate (0: the status's). */
 static Jsonb *
 authenticate_and_store(const char *token, size_t len, bool session, int sqlstate)
@@ -168,10 +205,13 @@ authenticate_and_store(const char *token, size_t len, bool session, int sqlstate
 	jose_err_clear(&err);
 	if (authenticate_token(token, len, &err) != JOSE_OK ||
 		glue_tree_to_jsonb(&ws->claims, &claims, &err) != JOSE_OK)
+	{
+		glue_workspace_wipe();
 		ereport(ERROR,
 				(errcode(sqlstate ? sqlstate : glue_sqlstate(err.status)),
 				 errmsg("%s", jose_status_message(err.status)),
 				 err.detail[0] ? errdetail("%s", err.detail) : 0));
+	}
 
 	/* the setting holds the claims in the compact form the core wrote */
 	jose_buf_reset(&ws->aux);
@@ -179,6 +219,9 @@ authenticate_and_store(const char *token, size_t len, bool session, int sqlstate
 	if (ws->aux.failed)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
 	glue_set_claims(ws->aux.data, session);
+
+	/* a JWE's plaintext (and the inner token) must not stay behind */
+	glue_workspace_wipe();
 	return claims;
 }
 
@@ -189,6 +232,7 @@ jwt_authenticate(PG_FUNCTION_ARGS)
 	text	   *token;
 	bool		session = token_ext_claims_scope == GLUE_SCOPE_SESSION;
 
+	check_caller("jwt.authenticate");
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -197,16 +241,26 @@ jwt_authenticate(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(1))
 	{
 		char	   *scope = text_to_cstring(PG_GETARG_TEXT_PP(1));
+		jose_err	err;
 
-		if (strcmp(scope, "session") == 0)
-			session = true;
+		/*
+		 * A caller may narrow the scope, never widen it: behind a pooler,
+		 * session-scoped claims would outlive the client's transaction and
+		 * reach the next client.  Only the superuser's setting opens it.
+		 */
+		if (strcmp(scope, "session") == 0 && !session)
+		{
+			jose_fail(&err, JOSE_E_SCOPE,
+					  "token_ext.claims_scope is \"transaction\"; a caller may narrow the scope, never widen it.");
+			glue_raise(&err);
+		}
 		else if (strcmp(scope, "transaction") == 0)
 			session = false;
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid argument"),
-					 errdetail("The scope is \"transaction\" or \"session\".")));
+		else if (strcmp(scope, "session") != 0)
+		{
+			jose_fail(&err, JOSE_E_ARGUMENT, "The scope is \"transaction\" or \"session\".");
+			glue_raise(&err);
+		}
 	}
 	token = PG_GETARG_TEXT_PP(0);
 	PG_RETURN_JSONB_P(authenticate_and_store(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token),
@@ -266,6 +320,7 @@ jwt_authenticate_request(PG_FUNCTION_ARGS)
 {
 	char	   *token = NULL;
 
+	check_caller("jwt.authenticate_request");
 	if (token_ext_token_header && token_ext_token_header[0])
 	{
 		/* HTTP header names are case-insensitive; PostgREST passes them in lower case */

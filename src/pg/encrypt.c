@@ -239,6 +239,7 @@ jwt_decrypt(PG_FUNCTION_ARGS)
 	jose_err	err;
 	size_t		typ_len;
 	const char *typ;
+	Datum		result;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
@@ -251,6 +252,7 @@ jwt_decrypt(PG_FUNCTION_ARGS)
 	{
 		jose_fail(&err, JOSE_E_HEADER,
 				  "The token is a nested JWT (\"cty\": \"JWT\"): its payload is a signed token.");
+		glue_workspace_wipe();
 		ereport(ERROR,
 				(errcode(glue_sqlstate(err.status)),
 				 errmsg("%s", jose_status_message(err.status)),
@@ -263,7 +265,9 @@ jwt_decrypt(PG_FUNCTION_ARGS)
 	if (jose_parse_claims(ws, jwe.plaintext, jwe.plaintext_len, &limits, &err) != JOSE_OK)
 		glue_raise(&err);
 	check_claims(&ws->header, &o);
-	return claims_jsonb();
+	result = claims_jsonb();
+	glue_workspace_wipe();
+	return result;
 }
 
 /* SQL function: jwt.decrypt_raw(token text, key, alg, enc) returns bytea */
@@ -279,6 +283,7 @@ jwt_decrypt_raw(PG_FUNCTION_ARGS)
 	result = palloc(VARHDRSZ + jwe.plaintext_len);
 	SET_VARSIZE(result, VARHDRSZ + jwe.plaintext_len);
 	memcpy(VARDATA(result), jwe.plaintext, jwe.plaintext_len);
+	glue_workspace_wipe();
 	PG_RETURN_BYTEA_P(result);
 }
 
@@ -359,6 +364,8 @@ jwt_decrypt_and_verify(PG_FUNCTION_ARGS)
 	jose_json	swap;
 	char	   *inner;
 	size_t		inner_len;
+	jose_status st;
+	Datum		result;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
@@ -387,8 +394,11 @@ jwt_decrypt_and_verify(PG_FUNCTION_ARGS)
 	inner = palloc(inner_len + 1);
 	memcpy(inner, jwe.plaintext, inner_len);
 
-	if (jose_jws_verify(ws, inner, inner_len, verify_keys, sign_algs, &limits, &jws, &err) != JOSE_OK ||
-		jose_jws_parse_claims(ws, &jws, &limits, &err) != JOSE_OK)
+	st = jose_jws_verify(ws, inner, inner_len, verify_keys, sign_algs, &limits, &jws, &err);
+	if (st == JOSE_OK)
+		st = jose_jws_parse_claims(ws, &jws, &limits, &err);
+	explicit_bzero(inner, inner_len);
+	if (st != JOSE_OK)
 	{
 		/* a JWE inside is nesting deeper than one level: refuse it as such */
 		if (err.status == JOSE_E_IS_JWE)
@@ -396,5 +406,7 @@ jwt_decrypt_and_verify(PG_FUNCTION_ARGS)
 		glue_raise(&err);
 	}
 	check_claims(&ws->outer, &o);
-	return claims_jsonb();
+	result = claims_jsonb();
+	glue_workspace_wipe();
+	return result;
 }

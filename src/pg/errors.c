@@ -60,6 +60,12 @@ glue_sqlstate(jose_status status)
 			return ERRCODE_NOT_NULL_VIOLATION;
 		case JOSE_E_ROW:
 			return ERRCODE_CHECK_VIOLATION;
+		case JOSE_E_KEYRING:
+			return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
+		case JOSE_E_KEYRING_PERMISSION:
+		case JOSE_E_CALLER:
+		case JOSE_E_SCOPE:
+			return ERRCODE_INSUFFICIENT_PRIVILEGE;
 		case JOSE_E_CRYPTO:
 		case JOSE_OK:
 		case JOSE_STATUS_COUNT:
@@ -78,6 +84,14 @@ status_hint(jose_status status)
 			return "Encrypted tokens are read with jwt.decrypt().";
 		case JOSE_E_IS_JWS:
 			return "Signed tokens are read with jwt.verify().";
+		case JOSE_E_KEYRING:
+			return "CREATE EXTENSION token_ext creates jwt.keyring; ALTER EXTENSION token_ext UPDATE repairs an old one.";
+		case JOSE_E_KEYRING_PERMISSION:
+			return "Sign inside a SECURITY DEFINER function owned by the keyring's owner.";
+		case JOSE_E_CALLER:
+			return "Call it from the application's own statements, at the start of the transaction.";
+		case JOSE_E_SCOPE:
+			return "A superuser can allow it with token_ext.claims_scope = 'session'.";
 		default:
 			return NULL;
 	}
@@ -95,6 +109,9 @@ glue_raise(const jose_err *err)
 	 */
 	if (err->status == JOSE_E_INTERRUPTED)
 		CHECK_FOR_INTERRUPTS();
+
+	/* a failed check after a decryption must not leave its plaintext behind */
+	glue_workspace_wipe();
 
 	ereport(ERROR,
 			(errcode(glue_sqlstate(err->status)),

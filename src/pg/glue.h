@@ -25,6 +25,7 @@
 #include "../core/claims.h"
 #include "../core/jws.h"
 #include "../core/keycache.h"
+#include "../core/keyring_row.h"
 #include "../core/status.h"
 
 /* Settings (defined in token_ext.c). */
@@ -48,14 +49,20 @@ extern char *token_ext_token_cookie;
 #define GLUE_SCOPE_TRANSACTION 0
 #define GLUE_SCOPE_SESSION 1
 
-/* Purposes of keyring keys. */
-#define GLUE_PURPOSE_SIGN 0x01
-#define GLUE_PURPOSE_VERIFY 0x02
-#define GLUE_PURPOSE_ENCRYPT 0x04
-#define GLUE_PURPOSE_DECRYPT 0x08
+/* Purposes of keyring keys (the core's). */
+#define GLUE_PURPOSE_SIGN JOSE_PURPOSE_SIGN
+#define GLUE_PURPOSE_VERIFY JOSE_PURPOSE_VERIFY
+#define GLUE_PURPOSE_ENCRYPT JOSE_PURPOSE_ENCRYPT
+#define GLUE_PURPOSE_DECRYPT JOSE_PURPOSE_DECRYPT
 
 /* The backend's workspace for core calls. */
 extern jose_workspace *glue_workspace(void);
+
+/* Wipe the workspace: after every decryption, and before raising. */
+extern void glue_workspace_wipe(void);
+
+/* Release the workspace and empty the key cache (DISCARD ALL). */
+extern void glue_discard(void);
 
 /* The backend's key cache. */
 extern jose_keycache *glue_keycache(void);

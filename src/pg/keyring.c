@@ -9,6 +9,13 @@
  * DEFINER wrapper nor the caller's privileges on the table, and it only
  * ever uses a key for the purposes and time window its row allows.
  *
+ * Which table is the keyring is decided by the extension's own membership
+ * records (pg_depend), never by a name: a role that could create a schema
+ * or a table called "keyring" must not be able to plant keys.  The answer
+ * is re-checked once per transaction, so ALTER EXTENSION ... DROP TABLE,
+ * DROP EXTENSION and CREATE EXTENSION take effect at once, and the
+ * table's columns are checked by name and type before any row is read.
+ *
  * Parsed keys are cached per backend.  A trigger on the table sends a
  * relcache invalidation for it at every change; our relcache callback then
  * marks the cache stale, in this backend and in every other one, when the
@@ -20,20 +27,28 @@
  */
 #include "glue.h"
 
+#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
+#include "catalog/dependency.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_depend.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
+#include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -41,7 +56,7 @@
 
 #include <openssl/crypto.h>
 
-#include "../core/jwe.h"
+#include "../core/keyring_row.h"
 #include "../core/pkey.h"
 
 PG_FUNCTION_INFO_V1(jwt_keyring_trigger);
@@ -51,48 +66,162 @@ PG_FUNCTION_INFO_V1(jwt_keyring_jwks);
 typedef struct keyring_entry
 {
 	jose_key   *key;			/* kid, alg binding and material */
-	unsigned	purposes;		/* GLUE_PURPOSE_* */
+	unsigned	purposes;		/* JOSE_PURPOSE_* */
 	TimestampTz not_before;
 	TimestampTz not_after;		/* DT_NOEND when open-ended */
 } keyring_entry;
 
+/* The keyring's columns, found by name and type in the table. */
+enum
+{
+	COL_KID, COL_PURPOSES, COL_ALG, COL_KEY, COL_NOT_BEFORE, COL_NOT_AFTER, COL_CREATED_AT,
+	N_COLS
+};
+
+static const struct
+{
+	const char *name;
+	Oid			type;
+	const char *type_name;
+}			columns[N_COLS] = {
+	[COL_KID] = {"kid", TEXTOID, "text"},
+	[COL_PURPOSES] = {"purposes", TEXTARRAYOID, "text[]"},
+	[COL_ALG] = {"alg", TEXTOID, "text"},
+	[COL_KEY] = {"key", JSONBOID, "jsonb"},
+	[COL_NOT_BEFORE] = {"not_before", TIMESTAMPTZOID, "timestamptz"},
+	[COL_NOT_AFTER] = {"not_after", TIMESTAMPTZOID, "timestamptz"},
+	[COL_CREATED_AT] = {"created_at", TIMESTAMPTZOID, "timestamptz"},
+};
+
+/* Where the keyring is: the table the extension owns, and its columns. */
+static struct
+{
+	Oid			extoid;
+	Oid			relid;			/* InvalidOid: not located */
+	AttrNumber	attnum[N_COLS];
+	LocalTransactionId checked;	/* transaction in which membership was last confirmed */
+}			located;
+
 static keyring_entry *entries = NULL;
 static int	n_entries = 0;
 static bool cache_valid = false;
-static Oid	keyring_relid = InvalidOid;
 
-/* Column numbers of jwt.keyring. */
-#define COL_KID 1
-#define COL_PURPOSES 2
-#define COL_ALG 3
-#define COL_KEY 4
-#define COL_NOT_BEFORE 5
-#define COL_NOT_AFTER 6
+/* Raise JOSE_E_KEYRING with a detail. */
+static void
+keyring_unavailable(const char *detail)
+{
+	jose_err	err;
 
-/* The OID of jwt.keyring, or InvalidOid if the extension is not installed. */
+	jose_fail(&err, JOSE_E_KEYRING, "%s", detail);
+	glue_raise(&err);
+}
+
+/*
+ * The table named name that belongs to extension extoid (a pg_depend
+ * record of type 'e'), or InvalidOid.
+ */
+static Oid
+extension_member_table(Oid extoid, const char *name)
+{
+	Relation	depend = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Oid			found = InvalidOid;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(extoid));
+	scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL, 2, key);
+	while ((tuple = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+		char	   *relname;
+
+		if (dep->deptype != DEPENDENCY_EXTENSION || dep->classid != RelationRelationId ||
+			get_rel_relkind(dep->objid) != RELKIND_RELATION)
+			continue;
+		relname = get_rel_name(dep->objid);
+		if (relname != NULL && strcmp(relname, name) == 0)
+			found = dep->objid;
+	}
+	systable_endscan(scan);
+	table_close(depend, AccessShareLock);
+	return found;
+}
+
+/* Record the column numbers of the keyring table; raises if one is missing or retyped. */
+static void
+map_columns(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int c = 0; c < N_COLS; c++)
+	{
+		located.attnum[c] = InvalidAttrNumber;
+		for (int i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), columns[c].name) == 0 &&
+				att->atttypid == columns[c].type)
+				located.attnum[c] = att->attnum;
+		}
+	}
+	table_close(rel, AccessShareLock);
+	for (int c = 0; c < N_COLS; c++)
+		if (located.attnum[c] == InvalidAttrNumber)
+		{
+			char		detail[128];
+
+			located.relid = InvalidOid;
+			snprintf(detail, sizeof(detail), "The keyring has no column \"%s\" of type %s.",
+					 columns[c].name, columns[c].type_name);
+			keyring_unavailable(detail);
+		}
+}
+
+/*
+ * The OID of the extension's keyring table; raises when the extension or
+ * its table is missing.  Membership is confirmed once per transaction.
+ */
 static Oid
 keyring_oid(void)
 {
-	Oid			nsp;
+	if (OidIsValid(located.relid) && located.checked == MyProc->lxid)
+		return located.relid;
+	if (OidIsValid(located.relid) &&
+		getExtensionOfObject(RelationRelationId, located.relid) == located.extoid)
+	{
+		located.checked = MyProc->lxid;
+		return located.relid;
+	}
 
-	if (OidIsValid(keyring_relid))
-		return keyring_relid;
-	nsp = get_namespace_oid("jwt", true);
-	if (!OidIsValid(nsp))
-		return InvalidOid;
-	keyring_relid = get_relname_relid("keyring", nsp);
-	return keyring_relid;
+	/* first use, or the extension or its table changed: look again */
+	located.relid = InvalidOid;
+	cache_valid = false;
+	located.extoid = get_extension_oid("token_ext", true);
+	if (!OidIsValid(located.extoid))
+		keyring_unavailable("The extension token_ext is not installed in this database.");
+	located.relid = extension_member_table(located.extoid, "keyring");
+	if (!OidIsValid(located.relid))
+		keyring_unavailable("No table named keyring belongs to the extension token_ext.");
+	map_columns(located.relid);
+	located.checked = MyProc->lxid;
+	return located.relid;
 }
 
-/* Relcache callback: a change of jwt.keyring (or of everything) empties the cache. */
+/* Relcache callback: a change of the keyring (or of everything) empties the cache. */
 void
 glue_keyring_invalidate(Datum arg, Oid relid)
 {
-	if (relid == InvalidOid || relid == keyring_relid)
+	/* dropped, renamed or altered: it is looked up again (by membership) at next use */
+	if (relid == InvalidOid || relid == located.relid)
 	{
 		cache_valid = false;
-		if (relid == InvalidOid)
-			keyring_relid = InvalidOid;
+		located.relid = InvalidOid;
 	}
 }
 
@@ -108,121 +237,151 @@ cache_free(void)
 	cache_valid = false;
 }
 
-/* Purpose bits of a text[] of purpose names; raises on an unknown one. */
-static unsigned
-purposes_of(Datum arr)
+/* Unix seconds of a timestamptz, for the core's window check. */
+static double
+unix_seconds(TimestampTz t)
 {
+	return (double) (t - SetEpochTimestamp()) / 1000000.0;
+}
+
+/* Purpose bits of a text[] value; sets *bad on a NULL element, an unknown name or a wrong shape. */
+static unsigned
+purposes_of(Datum value, bool *bad)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(value);
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
 	unsigned	bits = 0;
 
-	deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false, TYPALIGN_INT,
-					  &elems, &nulls, &n);
+	*bad = false;
+	if (ARR_NDIM(arr) > 1 || ARR_ELEMTYPE(arr) != TEXTOID)
+	{
+		*bad = true;
+		return 0;
+	}
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	for (int i = 0; i < n; i++)
 	{
-		char	   *p;
+		unsigned	bit = 0;
 
-		if (nulls[i])
-			continue;
-		p = TextDatumGetCString(elems[i]);
-		if (strcmp(p, "sign") == 0)
-			bits |= GLUE_PURPOSE_SIGN;
-		else if (strcmp(p, "verify") == 0)
-			bits |= GLUE_PURPOSE_VERIFY;
-		else if (strcmp(p, "encrypt") == 0)
-			bits |= GLUE_PURPOSE_ENCRYPT;
-		else if (strcmp(p, "decrypt") == 0)
-			bits |= GLUE_PURPOSE_DECRYPT;
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid key"),
-					 errdetail("Keyring purposes are sign, verify, encrypt and decrypt.")));
+		if (!nulls[i])
+		{
+			text	   *t = DatumGetTextPP(elems[i]);
+
+			bit = jose_purpose_bit(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		}
+		if (bit == 0)
+			*bad = true;
+		bits |= bit;
 	}
 	return bits;
 }
 
 /*
- * Parse one keyring row's key: the JWK, bound to the row's kid and (when
- * given) algorithm.  Returns the status; the key in *out on success.
+ * Read a keyring tuple into a core row (pointing into palloc'd copies),
+ * whatever its columns hold: the core then judges it.
  */
-static jose_status
-parse_row_key(const char *kid, const char *alg, Datum jwk, jose_key **out, jose_err *err)
+static void
+read_row(HeapTuple tuple, TupleDesc desc, jose_keyring_row *row, TimestampTz *nb, TimestampTz *na)
 {
-	jose_buf   *text = &glue_workspace()->aux;
-	jose_keyset *set = NULL;
+	bool		isnull;
+	Datum		v;
+
+	memset(row, 0, sizeof(*row));
+	row->has_created_at = true;
+	*nb = DT_NOBEGIN;
+	*na = DT_NOEND;
+
+	v = heap_getattr(tuple, located.attnum[COL_KID], desc, &isnull);
+	if (!isnull)
+	{
+		text	   *t = DatumGetTextPP(v);
+
+		row->kid = VARDATA_ANY(t);
+		row->kid_len = VARSIZE_ANY_EXHDR(t);
+	}
+	v = heap_getattr(tuple, located.attnum[COL_PURPOSES], desc, &isnull);
+	if (!isnull)
+	{
+		row->has_purposes = true;
+		row->purposes = purposes_of(v, &row->purposes_bad);
+	}
+	v = heap_getattr(tuple, located.attnum[COL_ALG], desc, &isnull);
+	if (!isnull)
+		row->alg = TextDatumGetCString(v);
+	v = heap_getattr(tuple, located.attnum[COL_KEY], desc, &isnull);
+	if (!isnull)
+	{
+		jose_buf   *buf = &glue_workspace()->aux;
+
+		/* staged in the workspace, wiped by the caller */
+		jose_buf_reset(buf);
+		glue_jsonb_to_text(DatumGetJsonbP(v), buf);
+		row->jwk = buf->data ? buf->data : "";
+		row->jwk_len = buf->len;
+	}
+	v = heap_getattr(tuple, located.attnum[COL_NOT_BEFORE], desc, &isnull);
+	if (!isnull)
+	{
+		*nb = DatumGetTimestampTz(v);
+		row->has_not_before = true;
+		row->not_before = unix_seconds(*nb);
+	}
+	v = heap_getattr(tuple, located.attnum[COL_NOT_AFTER], desc, &isnull);
+	if (!isnull)
+	{
+		*na = DatumGetTimestampTz(v);
+		row->has_not_after = true;
+		row->not_after = unix_seconds(*na);
+	}
+	(void) heap_getattr(tuple, located.attnum[COL_CREATED_AT], desc, &isnull);
+	row->has_created_at = !isnull;
+}
+
+/* Wipe the JWK text a row was read into. */
+static void
+wipe_row(void)
+{
+	jose_buf   *buf = &glue_workspace()->aux;
+
+	if (buf->data != NULL)
+		OPENSSL_cleanse(buf->data, buf->len);
+	jose_buf_reset(buf);
+}
+
+/* Judge a row and load its key; the status, with the key in *key on success. */
+static jose_status
+row_key(HeapTuple tuple, TupleDesc desc, keyring_entry *entry, jose_err *err)
+{
+	jose_keyring_row row;
 	jose_status st;
 
-	*out = NULL;
-	jose_buf_reset(text);
-	glue_jsonb_to_text(DatumGetJsonbP(jwk), text);
-	if (text->failed)
-		return jose_fail(err, JOSE_E_NOMEM, "Could not serialise the key.");
-	st = jose_keyset_from_jwk_text(text->data, text->len, &set, err);
-	OPENSSL_cleanse(text->data, text->len);
-	jose_buf_reset(text);
-	if (st != JOSE_OK)
-		return st;
-	if (set->is_set)
-	{
-		jose_keyset_free(set);
-		return jose_fail(err, JOSE_E_KEY, "A keyring row holds one JWK, not a JWKS.");
-	}
-	*out = set->keys[0];
-	set->count = 0;
-	jose_keyset_free(set);
-
-	/* the row's kid is the key's kid (it replaces one the JWK carries) */
-	free((*out)->kid);
-	if (((*out)->kid = strdup(kid)) == NULL)
-		st = jose_fail(err, JOSE_E_NOMEM, "Could not allocate a kid.");
-	else
-		(*out)->kid_len = strlen(kid);
-	if (st == JOSE_OK && alg != NULL)
-	{
-		if ((*out)->alg_name[0] != '\0' && strcmp((*out)->alg_name, alg) != 0)
-			st = jose_fail(err, JOSE_E_KEY, "The JWK's \"alg\" differs from the row's alg.");
-		else if (strlen(alg) >= sizeof((*out)->alg_name))
-			st = jose_fail(err, JOSE_E_KEY, "The row's alg is not an algorithm name.");
-		else
-		{
-			strcpy((*out)->alg_name, alg);
-			(*out)->alg = jose_alg_lookup(alg, strlen(alg));
-			if ((*out)->alg != JOSE_ALG_UNKNOWN &&
-				jose_key_check_family(*out, (*out)->alg, err) != JOSE_OK)
-				st = jose_fail(err, JOSE_E_KEY, "The row's alg %s does not fit the key.", alg);
-		}
-	}
-	if (st != JOSE_OK)
-	{
-		jose_key_free(*out);
-		*out = NULL;
-	}
+	read_row(tuple, desc, &row, &entry->not_before, &entry->not_after);
+	entry->purposes = row.purposes;
+	entry->key = NULL;
+	st = jose_keyring_row_check(&row, err);
+	if (st == JOSE_OK)
+		st = jose_keyring_row_key(&row, &entry->key, err);
+	wipe_row();
 	return st;
 }
 
-/* Load every row of jwt.keyring into the cache (if stale). */
+/* Load every usable row of the keyring into the cache (if stale). */
 static void
 cache_load(void)
 {
-	Oid			relid;
+	Oid			relid = keyring_oid();
 	Relation	rel;
+	TupleDesc	desc;
 	TableScanDesc scan;
 	Snapshot	snapshot;
 	HeapTuple	tuple;
 	int			cap = 16;
 
-	relid = keyring_oid();
-	if (cache_valid && OidIsValid(relid))
+	if (cache_valid)
 		return;
 	cache_free();
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("the token_ext keyring does not exist"),
-				 errhint("CREATE EXTENSION token_ext creates jwt.keyring.")));
-
 	entries = calloc(cap, sizeof(keyring_entry));
 	if (entries == NULL)
 		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
@@ -233,34 +392,35 @@ cache_load(void)
 	 * must hold every committed key, not what an older snapshot shows.
 	 */
 	rel = table_open(relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	scan = table_beginscan(rel, snapshot, 0, NULL);
 	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
-		TupleDesc	desc = RelationGetDescr(rel);
-		bool		isnull;
-		Datum		kid = heap_getattr(tuple, COL_KID, desc, &isnull);
-		Datum		purposes = heap_getattr(tuple, COL_PURPOSES, desc, &isnull);
-		Datum		alg;
-		bool		alg_null;
-		Datum		jwk = heap_getattr(tuple, COL_KEY, desc, &isnull);
-		Datum		nb = heap_getattr(tuple, COL_NOT_BEFORE, desc, &isnull);
-		Datum		na;
-		bool		na_null;
-		jose_key   *key;
+		keyring_entry entry;
 		jose_err	err;
-		char	   *kid_text = TextDatumGetCString(kid);
 
-		alg = heap_getattr(tuple, COL_ALG, desc, &alg_null);
-		na = heap_getattr(tuple, COL_NOT_AFTER, desc, &na_null);
-
-		/* the trigger validated every row; one that fails now is skipped, not fatal */
+		CHECK_FOR_INTERRUPTS();
 		jose_err_clear(&err);
-		if (parse_row_key(kid_text, alg_null ? NULL : TextDatumGetCString(alg), jwk, &key, &err) != JOSE_OK)
+
+		/*
+		 * The trigger refuses bad rows, but rows can arrive without it
+		 * (session_replication_role = replica, a restore with triggers
+		 * disabled): such a row is skipped, never trusted.
+		 */
+		if (row_key(tuple, desc, &entry, &err) != JOSE_OK)
 		{
+			bool		isnull;
+			Datum		kid = heap_getattr(tuple, located.attnum[COL_KID], desc, &isnull);
+			char		quoted[JOSE_QUOTE_MAX];
+
+			if (isnull)
+				strcpy(quoted, "(NULL)");
+			else
+				jose_quote(VARDATA_ANY(DatumGetTextPP(kid)),
+						   VARSIZE_ANY_EXHDR(DatumGetTextPP(kid)), quoted);
 			ereport(WARNING,
-					(errmsg("skipping keyring key \"%s\": %s", kid_text,
-							jose_status_message(err.status)),
+					(errmsg("skipping keyring key %s: %s", quoted, jose_status_message(err.status)),
 					 errdetail("%s", err.detail)));
 			continue;
 		}
@@ -270,17 +430,13 @@ cache_load(void)
 
 			if (grown == NULL)
 			{
-				jose_key_free(key);
+				jose_key_free(entry.key);
 				break;
 			}
 			entries = grown;
 			cap *= 2;
 		}
-		entries[n_entries].key = key;
-		entries[n_entries].purposes = purposes_of(purposes);
-		entries[n_entries].not_before = DatumGetTimestampTz(nb);
-		entries[n_entries].not_after = na_null ? DT_NOEND : DatumGetTimestampTz(na);
-		n_entries++;
+		entries[n_entries++] = entry;
 	}
 	table_endscan(scan);
 	UnregisterSnapshot(snapshot);
@@ -319,35 +475,78 @@ jose_key *
 glue_keyring_key(const char *kid, unsigned purpose, TimestampTz at)
 {
 	Oid			relid = keyring_oid();
+	jose_err	err;
+	char		quoted[JOSE_QUOTE_MAX];
 
-	if (!OidIsValid(relid) || pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to use keyring keys"),
-				 errdetail("Signing with a keyring key by kid needs SELECT on jwt.keyring."),
-				 errhint("Sign inside a SECURITY DEFINER function owned by the keyring's owner.")));
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+	{
+		jose_fail(&err, JOSE_E_KEYRING_PERMISSION,
+				  "Signing with a keyring key by kid needs SELECT on jwt.keyring.");
+		glue_raise(&err);
+	}
 	cache_load();
 	for (int i = 0; i < n_entries; i++)
 		if (strcmp(entries[i].key->kid, kid) == 0 && (entries[i].purposes & purpose) &&
 			entries[i].not_before <= at && at < entries[i].not_after)
 			return entries[i].key;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("no matching key"),
-			 errdetail("The keyring has no key \"%s\" for %s valid now.", kid,
-					   purpose == GLUE_PURPOSE_SIGN ? "signing" : "encryption")));
+	jose_fail(&err, JOSE_E_KEY_NOT_FOUND, "The keyring has no key %s for %s valid now.",
+			  jose_quote(kid, strlen(kid), quoted),
+			  purpose == JOSE_PURPOSE_SIGN ? "signing" : "encryption");
+	glue_raise(&err);
 	return NULL;
 }
 
 /*
- * Trigger of jwt.keyring: per row (before insert or update), refuse a key
- * that does not parse or does not fit its row; per statement (after), tell
- * every backend that the keyring changed.
+ * The key column with its "kid" member set to the row's kid, or the
+ * value itself when it already is: one key, one kid, in the row, in the
+ * stored JWK and in the headers of the tokens it makes.
+ */
+static Datum
+key_with_row_kid(Datum key, Datum kid)
+{
+	Jsonb	   *jwk = DatumGetJsonbP(key);
+	text	   *kid_text = DatumGetTextPP(kid);
+	JsonbValue	name;
+	JsonbValue *current;
+	StringInfoData member;
+
+	name.type = jbvString;
+	name.val.string.val = "kid";
+	name.val.string.len = 3;
+	current = JB_ROOT_IS_OBJECT(jwk)
+		? findJsonbValueFromContainer(&jwk->root, JB_FOBJECT, &name) : NULL;
+	if (current != NULL && current->type == jbvString &&
+		current->val.string.len == (int) VARSIZE_ANY_EXHDR(kid_text) &&
+		memcmp(current->val.string.val, VARDATA_ANY(kid_text), current->val.string.len) == 0)
+		return key;
+	initStringInfo(&member);
+	appendStringInfoString(&member, "{\"kid\":");
+	escape_json(&member, text_to_cstring(kid_text));
+	appendStringInfoChar(&member, '}');
+	return DirectFunctionCall2(jsonb_concat, key,
+							   DirectFunctionCall1(jsonb_in, CStringGetDatum(member.data)));
+}
+
+/*
+ * Trigger of jwt.keyring: per row (before insert or update), judge every
+ * column before any table constraint can fire (a constraint's error
+ * prints the whole row, JWK included), refuse a key that does not fit its
+ * row, and make the stored JWK's kid the row's; per statement (after),
+ * tell every backend that the keyring changed.
  */
 Datum
 jwt_keyring_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	HeapTuple	tuple;
+	TupleDesc	desc;
+	keyring_entry entry;
+	jose_err	err;
+	bool		isnull;
+	Datum		key;
+	Datum		kid;
+	Datum		fixed;
+	int			col;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -363,62 +562,23 @@ jwt_keyring_trigger(PG_FUNCTION_ARGS)
 		CacheInvalidateRelcache(trigdata->tg_relation);
 		return PointerGetDatum(NULL);
 	}
-	else
-	{
-		HeapTuple	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)
-			? trigdata->tg_newtuple : trigdata->tg_trigtuple;
-		TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
-		bool		kid_null,
-					purposes_null,
-					key_null,
-					alg_null;
-		Datum		kid = heap_getattr(tuple, COL_KID, desc, &kid_null);
-		Datum		alg = heap_getattr(tuple, COL_ALG, desc, &alg_null);
-		Datum		jwk = heap_getattr(tuple, COL_KEY, desc, &key_null);
-		Datum		purposes_datum = heap_getattr(tuple, COL_PURPOSES, desc, &purposes_null);
-		unsigned	purposes;
-		char	   *alg_text = alg_null ? NULL : TextDatumGetCString(alg);
-		jose_key   *key;
-		jose_err	err;
-		bool		asym;
 
-		/* NULLs are left to the NOT NULL constraints, checked after this trigger */
-		if (kid_null || key_null || purposes_null)
-			return PointerGetDatum(tuple);
-		purposes = purposes_of(purposes_datum);
-		if (alg_text != NULL && jose_alg_lookup(alg_text, strlen(alg_text)) == JOSE_ALG_UNKNOWN &&
-			jose_jwe_alg_lookup(alg_text, strlen(alg_text)) == JOSE_JWE_ALG_UNKNOWN &&
-			jose_jwe_enc_lookup(alg_text, strlen(alg_text)) == JOSE_JWE_ENC_UNKNOWN)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unsupported algorithm"),
-					 errdetail("The row's alg is not a JWS or JWE algorithm token_ext supports.")));
+	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)
+		? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	desc = RelationGetDescr(trigdata->tg_relation);
+	jose_err_clear(&err);
+	if (row_key(tuple, desc, &entry, &err) != JOSE_OK)
+		glue_raise(&err);
+	jose_key_free(entry.key);
 
-		jose_err_clear(&err);
-		if (parse_row_key(TextDatumGetCString(kid), alg_text, jwk, &key, &err) != JOSE_OK)
-			glue_raise(&err);
-		asym = key->kty != JOSE_KTY_OCT;
-
-		/* a secret for signatures must be strong enough for its algorithm (HS256 at least) */
-		if (!asym && (purposes & (GLUE_PURPOSE_SIGN | GLUE_PURPOSE_VERIFY)) &&
-			(key->alg != JOSE_ALG_UNKNOWN || key->alg_name[0] == '\0') &&
-			jose_key_check_jws(key, key->alg != JOSE_ALG_UNKNOWN ? key->alg : JOSE_ALG_HS256,
-							   JOSE_OP_VERIFY, &err) != JOSE_OK)
-		{
-			jose_key_free(key);
-			glue_raise(&err);
-		}
-		if (asym && (purposes & (GLUE_PURPOSE_SIGN | GLUE_PURPOSE_DECRYPT)) && !jose_key_has_private(key))
-		{
-			jose_key_free(key);
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid key"),
-					 errdetail("Signing and decryption need a private key; this is a public key.")));
-		}
-		jose_key_free(key);
+	key = heap_getattr(tuple, located.attnum[COL_KEY], desc, &isnull);
+	kid = heap_getattr(tuple, located.attnum[COL_KID], desc, &isnull);
+	fixed = key_with_row_kid(key, kid);
+	if (fixed == key)
 		return PointerGetDatum(tuple);
-	}
+	col = located.attnum[COL_KEY];
+	isnull = false;
+	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 1, &col, &fixed, &isnull));
 }
 
 /* SQL function: jwt.keyring_jwks() returns jsonb -- the public keys to publish */
@@ -439,7 +599,7 @@ jwt_keyring_jwks(PG_FUNCTION_ARGS)
 
 		/* asymmetric keys that verify or encrypt, and are not yet retired */
 		if (entries[i].key->kty == JOSE_KTY_OCT ||
-			!(entries[i].purposes & (GLUE_PURPOSE_VERIFY | GLUE_PURPOSE_ENCRYPT)) ||
+			!(entries[i].purposes & (JOSE_PURPOSE_VERIFY | JOSE_PURPOSE_ENCRYPT)) ||
 			entries[i].not_after <= now)
 			continue;
 		jose_err_clear(&err);

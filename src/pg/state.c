@@ -28,6 +28,27 @@ glue_workspace(void)
 	return &workspace;
 }
 
+/* Wipe the workspace: called after every decryption and before raising. */
+void
+glue_workspace_wipe(void)
+{
+	if (workspace_ready)
+		jose_workspace_wipe(&workspace);
+}
+
+/* Release the workspace and the key cache (DISCARD ALL): nothing of the last client stays. */
+void
+glue_discard(void)
+{
+	if (workspace_ready)
+	{
+		jose_workspace_free(&workspace);
+		workspace_ready = false;
+	}
+	if (keycache_ready)
+		jose_keycache_clear(&keycache);
+}
+
 /* The backend's key cache, with the current bounds. */
 jose_keycache *
 glue_keycache(void)

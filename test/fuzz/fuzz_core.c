@@ -5,11 +5,14 @@
  *
  * Every input goes, as a token, through JWS verification (an HMAC key and
  * an EC key), JWE decryption (a dir key and an AES key-wrap key) and
- * inspection, and, as key text, through the JWK/JWKS and PEM loaders.
+ * inspection, and, as key text, through the JWK/JWKS and PEM loaders and
+ * the reading of text and bytes keys.
  * Built with AddressSanitizer and UndefinedBehaviorSanitizer: any crash,
  * memory error, leak or undefined behaviour fails the run.  One invariant
  * is checked too: nothing verifies or decrypts unless it is one of the
- * seed tokens (the fuzzer cannot forge a MAC, a signature or a tag).
+ * seed tokens (the fuzzer cannot forge a MAC, a signature or a tag); and
+ * text holding PEM armour, "kty" or a byte-order mark never becomes an
+ * HMAC secret.
  *
  * test/fuzz/fuzz_core.c
  *
@@ -22,6 +25,7 @@
 
 #include "../../src/core/jwe.h"
 #include "../../src/core/jws.h"
+#include "../../src/core/keytext.h"
 #include "../../src/core/pkey.h"
 #include "../../src/core/sig.h"
 
@@ -159,10 +163,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		abort();
 	}
 
-	if (jose_keyset_from_jwk_text(tok, len, &set, &err) == JOSE_OK)
+	/*
+	 * Key text (through the PEM and JWK/JWKS loaders): whatever it is read
+	 * as, a text holding PEM armour, a JWK member name or a leading
+	 * byte-order mark is never an HMAC secret.
+	 */
+	if (jose_keyset_from_text(tok, len, &set, &err) == JOSE_OK)
+	{
+		bool		secret = set->keys[0]->kty == JOSE_KTY_OCT && !set->keys[0]->from_jwk;
+
+		if (secret && (memmem(tok, len, "-----BEGIN ", 11) != NULL ||
+					   memmem(tok, len, "\"kty\"", 5) != NULL ||
+					   (len >= 3 && memcmp(tok, "\xEF\xBB\xBF", 3) == 0)))
+		{
+			fprintf(stderr, "key material became an HMAC secret: %.*s\n", (int) len, tok);
+			abort();
+		}
 		jose_keyset_free(set);
-	if (len > 11 && memcmp(tok, "-----BEGIN ", 11) == 0 &&
-		jose_keyset_from_pem(tok, len, &set, &err) == JOSE_OK)
+	}
+	if (jose_keyset_from_bytes(data, len, &set, &err) == JOSE_OK)
 		jose_keyset_free(set);
 	return 0;
 }

@@ -135,7 +135,11 @@ SELECT tap(bool_and(rows = 0), 'with the claims cleared, parallel workers see no
            string_agg(format('user %s: %s rows', id, rows), '; '))
   FROM rls_result WHERE mode = 'parallel, no claims';
 
--- session-scoped claims, and an init plan (SELECT jwt.uid()), in parallel
+-- session-scoped claims (allowed by the superuser's setting), and an init
+-- plan (SELECT jwt.uid()), in parallel
+RESET ROLE;
+SET token_ext.claims_scope = 'session';
+SET ROLE regress_stress_rls_reader;
 SELECT jwt.authenticate(tok, scope => 'session') IS NOT NULL AS authenticated FROM rls_tokens WHERE id = 7 \gset
 SELECT rows AS session_rows, workers_launched AS session_workers FROM rls_count(true) \gset
 SELECT rows AS expected7 FROM rls_expected WHERE id = 7 \gset

@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 
 DB=token_ext_stress
 SUITES=(failing_calls_keep_memory_flat key_cache_stays_bounded mutated_tokens_never_verify
-  rls_parallel_matches_serial rls_isolation_under_pgbench)
+  rls_parallel_matches_serial rls_isolation_under_pgbench keyring_errors_leak_nothing)
 PASSED=0 FAILED=0 SKIPPED=0
 
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
