@@ -18,11 +18,13 @@ OBJS = \
 	src/core/jwe_tables.o \
 	src/core/jwk.o \
 	src/core/jwk_export.o \
+	src/core/jwk_member.o \
 	src/core/jwk_pkey.o \
 	src/core/jws.o \
 	src/core/key.o \
 	src/core/keycache.o \
 	src/core/keygen.o \
+	src/core/keyobj.o \
 	src/core/pkey.o \
 	src/core/pkey_sig.o \
 	src/core/sig.o \

@@ -20,8 +20,8 @@
 #include "utils/inval.h"
 
 #include "src/core/jwe.h"
-#include "src/core/limits.h"
-#include "src/core/sig.h"
+#include "src/core/bounds.h"
+#include "src/core/hmac.h"
 #include "src/pg/glue.h"
 
 #if PG_VERSION_NUM >= 180000

@@ -13,6 +13,7 @@
  */
 #include "jwe.h"
 #include "b64url.h"
+#include "jwe_crypto.h"
 #include "jwe_keymgmt.h"
 #include "pkey.h"
 

@@ -15,6 +15,7 @@
  */
 #include "jws.h"
 #include "b64url.h"
+#include "key.h"
 #include "sig.h"
 
 #include <stdio.h>

@@ -21,8 +21,8 @@
 #include "alg.h"
 #include "buf.h"
 #include "json.h"
-#include "key.h"
-#include "limits.h"
+#include "keyobj.h"
+#include "bounds.h"
 #include "status.h"
 
 /* Reusable buffers for one operation at a time. */

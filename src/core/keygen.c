@@ -12,7 +12,9 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "jwe.h"
+#include "keygen.h"
+#include "jwe_tables.h"
+#include "jwk_export.h"
 #include "pkey.h"
 
 #include <stdio.h>

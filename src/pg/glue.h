@@ -23,7 +23,10 @@
 #include "utils/jsonb.h"
 
 #include "../core/claims.h"
+#include "../core/jwk.h"
+#include "../core/jwk_export.h"
 #include "../core/jws.h"
+#include "../core/key.h"
 #include "../core/keycache.h"
 #include "../core/status.h"
 

@@ -16,6 +16,7 @@
 
 #include <openssl/crypto.h>
 
+#include "../core/keygen.h"
 #include "../core/pkey.h"
 
 PG_FUNCTION_INFO_V1(jwt_generate_key);

@@ -27,6 +27,9 @@
 #include "../../src/core/b64url.h"
 #include "../../src/core/jwe.h"
 #include "../../src/core/jwe_crypto.h"
+#include "../../src/core/jwe_keymgmt.h"
+#include "../../src/core/jwk.h"
+#include "../../src/core/key.h"
 #include "../../src/core/pkey.h"
 
 #include <stdlib.h>

@@ -20,10 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/core/hmac.h"
 #include "../../src/core/jwe.h"
+#include "../../src/core/jwk.h"
 #include "../../src/core/jws.h"
+#include "../../src/core/keygen.h"
 #include "../../src/core/pkey.h"
-#include "../../src/core/sig.h"
 
 static jose_workspace ws;
 static jose_keyset *hmac_keys,
