@@ -10,6 +10,7 @@ OBJS = \
 	src/core/b64url.o \
 	src/core/buf.o \
 	src/core/claims.o \
+	src/core/compact.o \
 	src/core/hmac.o \
 	src/core/json.o \
 	src/core/jwe.o \
@@ -29,6 +30,7 @@ OBJS = \
 	src/core/pkey_sig.o \
 	src/core/sig.o \
 	src/core/status.o \
+	src/core/token.o \
 	src/pg/authenticate.o \
 	src/pg/cache_sql.o \
 	src/pg/decode.o \

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "compact.h"
 #include "jwe_tables.h"
 #include "jws.h"
 #include "keyobj.h"
@@ -70,5 +71,14 @@ extern jose_status jose_jwe_decrypt(jose_workspace *ws, const char *token, size_
 									const jose_keyset *keys, jose_jwe_alg_set algs,
 									jose_jwe_enc_set encs, const jose_limits *limits,
 									jose_jwe *jwe, jose_err *err);
+
+/*
+ * jose_jwe_decrypt for a token already split by jose_compact_split (five
+ * segments), so that a caller who had to split it first splits it once.
+ */
+extern jose_status jose_jwe_decrypt_compact(jose_workspace *ws, const jose_compact *c,
+											const jose_keyset *keys, jose_jwe_alg_set algs,
+											jose_jwe_enc_set encs, const jose_limits *limits,
+											jose_jwe *jwe, jose_err *err);
 
 #endif							/* JOSE_JWE_H */

@@ -71,5 +71,6 @@ extern void suite_claims(void);
 extern void suite_keycache(void);
 extern void suite_jwk(void);
 extern void suite_jwe(void);
+extern void suite_token(void);
 
 #endif
