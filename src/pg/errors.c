@@ -14,6 +14,8 @@
  */
 #include "glue.h"
 
+#include <stdarg.h>
+
 /* The SQLSTATE a status maps to. */
 int
 glue_sqlstate(jose_status status)
@@ -75,16 +77,41 @@ status_hint(jose_status status)
 	}
 }
 
-/* Raise the error recorded in err. */
+/* Raise the error recorded in err, with hint (NULL: the status's own, if any). */
 void
-glue_raise(const jose_err *err)
+glue_raise_hint(const jose_err *err, const char *hint)
 {
-	const char *hint = status_hint(err->status);
-
+	if (hint == NULL)
+		hint = status_hint(err->status);
 	ereport(ERROR,
 			(errcode(glue_sqlstate(err->status)),
 			 errmsg("%s", jose_status_message(err->status)),
 			 err->detail[0] ? errdetail("%s", err->detail) : 0,
 			 hint ? errhint("%s", hint) : 0));
 	pg_unreachable();
+}
+
+/* Raise the error recorded in err. */
+void
+glue_raise(const jose_err *err)
+{
+	glue_raise_hint(err, NULL);
+}
+
+/*
+ * Raise status with a detail sentence made from fmt: for conditions the
+ * glue finds itself (a bad argument, a NULL where a value is needed), so
+ * that they too take their SQLSTATE and message from the map.
+ */
+void
+glue_raise_status(jose_status status, const char *fmt,...)
+{
+	jose_err	err;
+	va_list		ap;
+
+	err.status = status;
+	va_start(ap, fmt);
+	vsnprintf(err.detail, sizeof(err.detail), fmt, ap);
+	va_end(ap);
+	glue_raise_hint(&err, NULL);
 }
