@@ -10,6 +10,7 @@ OBJS = \
 	src/core/b64url.o \
 	src/core/buf.o \
 	src/core/claims.o \
+	src/core/compact.o \
 	src/core/hmac.o \
 	src/core/interrupt.o \
 	src/core/json.o \
@@ -19,17 +20,20 @@ OBJS = \
 	src/core/jwe_tables.o \
 	src/core/jwk.o \
 	src/core/jwk_export.o \
+	src/core/jwk_member.o \
 	src/core/jwk_pkey.o \
 	src/core/jws.o \
 	src/core/key.o \
 	src/core/keycache.o \
 	src/core/keyring_row.o \
 	src/core/keygen.o \
+	src/core/keyobj.o \
 	src/core/keytext.o \
 	src/core/pkey.o \
 	src/core/pkey_sig.o \
 	src/core/sig.o \
 	src/core/status.o \
+	src/core/token.o \
 	src/pg/authenticate.o \
 	src/pg/cache_sql.o \
 	src/pg/decode.o \

@@ -21,8 +21,8 @@
 
 #include "src/core/interrupt.h"
 #include "src/core/jwe.h"
-#include "src/core/limits.h"
-#include "src/core/sig.h"
+#include "src/core/bounds.h"
+#include "src/core/hmac.h"
 #include "src/pg/glue.h"
 
 #if PG_VERSION_NUM >= 180000
@@ -106,10 +106,7 @@ _PG_init(void)
 
 	jose_err_clear(&err);
 	if (jose_crypto_init(&err) != JOSE_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_EXTERNAL_ROUTINE_INVOCATION_EXCEPTION),
-				 errmsg("token_ext could not initialise OpenSSL"),
-				 errdetail("%s", err.detail)));
+		glue_raise(&err);
 
 	DefineCustomIntVariable("token_ext.max_token_size",
 							"Sets the largest token, in bytes, that token_ext accepts.",

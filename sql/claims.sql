@@ -170,6 +170,9 @@ SELECT c.name, t.outcome(format('SELECT jwt.verify(%L, %L::bytea, required => %L
   ) AS c(name, claims, required);
 -- a NULL element or a two-dimensional list is a caller error
 SELECT jwt.verify(t.forge('{"alg":"HS256"}', '{"sub":"a"}', :'k32'), :'k32'::bytea, required => ARRAY['sub', NULL]);
+-- the same condition has the same SQLSTATE as every invalid argument (22023)
+SELECT t.outcome(format('SELECT jwt.verify(%L, %L::bytea, required => ARRAY[''sub'', NULL])',
+                        t.forge('{"alg":"HS256"}', '{"sub":"a"}', :'k32'), :'k32')) AS required_null;
 SELECT jwt.verify(t.forge('{"alg":"HS256"}', '{"sub":"a"}', :'k32'), :'k32'::bytea, required => '{{sub},{iss}}');
 
 -- the leeway argument (P.190): between 0 and 365 days

@@ -201,6 +201,21 @@ SELECT c.what, t.outcome(c.stmt) AS outcome
                                                     jwt.encrypt(convert_to(jwt.encrypt('{}'::jsonb, enc_jwk), 'UTF8'), enc_jwk, header => '{"cty":"JWT"}'),
                                                     enc_jwk, jwt.public_jwk(sig_jwk)))
   ) AS c(what, stmt) ORDER BY c.what;
+-- one cty rule for decrypt, decrypt_and_verify and authenticate (RFC 7516 4.1.12, RFC 7519
+-- 5.2): "JWT" in any case, with or without "application/", marks a nested token
+SELECT quote_literal(c) AS cty,
+       t.outcome(format('SELECT jwt.decrypt(%L, %L::jsonb)->>''sub''', tok, enc_jwk)) AS decrypt,
+       t.outcome(format('SELECT jwt.decrypt_and_verify(%L, %L::jsonb, %L::jsonb)->>''sub''',
+                        tok, enc_jwk, jwt.public_jwk(sig_jwk))) AS decrypt_and_verify
+  FROM nest, unnest(ARRAY['JWT', 'jwt', 'application/jwt', 'APPLICATION/JWT', 'JWT ', 'application/json']) c,
+       LATERAL (SELECT jwt.encrypt(jwt.sign('{"sub":"ada"}', sig_jwk), enc_jwk,
+                                   header => jsonb_build_object('cty', c)) AS tok) s
+ ORDER BY c;
+-- the inner token's algorithm is never "none", like jwt.sign's
+SELECT a AS sign_alg,
+       t.outcome(format('SELECT jwt.sign_and_encrypt(%L, %L::jsonb, %L::jsonb, sign_alg => %L)',
+                        '{"sub":"ada"}', sig_jwk, enc_jwk, a)) AS outcome
+  FROM nest, unnest(ARRAY['none', 'HS999']) a;
 
 --
 -- 5. Claims through decrypt: the checks of verify, with a fixed `at`

@@ -272,6 +272,14 @@ SELECT name, kr_auth(tok) AS outcome
                              kr_jwk('keyring-test-decrypt-secret-003!'), 'dir', 'A256GCM', '{"kid":"kr-d1","cty":"JWT"}'),
                  kr_jwk('keyring-test-decrypt-secret-003!'), 'dir', 'A256GCM', '{"kid":"kr-d1","cty":"JWT"}'))
   ) v(name, tok);
+-- one cty rule for every reader (RFC 7516 4.1.12, RFC 7519 5.2): "JWT" in any case, with or
+-- without "application/", marks a nested token; any other cty is a claims set (here a JWS
+-- text, so not JSON)
+SELECT quote_literal(c) AS cty,
+       kr_auth(jwt.encrypt(kr_tok('kr-v1', '{"sub":"nested-cty"}', 'keyring-test-verify-secret-0001!'),
+                           kr_jwk('keyring-test-decrypt-secret-003!'), 'dir', 'A256GCM',
+                           jsonb_build_object('kid', 'kr-d1', 'cty', c))) AS outcome
+  FROM unnest(ARRAY['JWT', 'jwt', 'application/jwt', 'Application/JWT', 'JWT ', 'application/json']) c;
 -- a JWE's claims become the session's claims like a JWS's
 BEGIN;
 SELECT jwt.authenticate(jwt.sign_and_encrypt('{"sub":"00000000-0000-0000-0000-0000000000e1","role":"r"}',
@@ -331,6 +339,14 @@ SELECT kr_auth(jwt.encrypt('{"sub":"jwe"}'::jsonb, kr_jwk('keyring-test-decrypt-
        kr_auth(jwt.encrypt('{"sub":"jwe"}'::jsonb, kr_jwk('keyring-test-decrypt-secret-003!'),
                            'dir', 'A128CBC-HS256', '{"kid":"kr-d1"}')) AS jwe_enc_not_listed,
        kr_auth(kr_at('{"sub":"alg"}')) ~ '^22023 algorithm not allowed' AS jws_refused_by_jwe_only_list;
+-- a nested token holds a JWS: a list naming no JWS algorithm refuses it too, one naming its algorithm accepts it
+SELECT jwt.encrypt(kr_tok('kr-v1', '{"sub":"nested-listed"}', 'keyring-test-verify-secret-0001!'),
+                   kr_jwk('keyring-test-decrypt-secret-003!'), 'dir', 'A256GCM',
+                   '{"kid":"kr-d1","cty":"JWT"}') AS nested_tok \gset
+SELECT kr_auth(:'nested_tok') AS nested_jwe_only_list;
+SET token_ext.algorithms = 'dir, A256GCM, HS256';
+SELECT kr_auth(:'nested_tok') AS nested_both_listed;
+SET token_ext.algorithms = 'dir, A256GCM';
 -- the check hook refuses names token_ext does not support, none and RSA1_5
 SET token_ext.algorithms = 'HS256, HS257';
 SET token_ext.algorithms = 'none';

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 /* Read a NumericDate claim; JOSE_OK with *present false when absent. */
@@ -200,15 +199,47 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 	return JOSE_OK;
 }
 
+/* True when the len bytes at a and b are equal, ASCII letters compared case-insensitively. */
+static bool
+ascii_case_eq(const char *a, const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char x = (unsigned char) a[i];
+		unsigned char y = (unsigned char) b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
 /* Drop an "application/" prefix, case-insensitively. */
 static void
 strip_application(const char **s, size_t *len)
 {
-	if (*len > 12 && strncasecmp(*s, "application/", 12) == 0)
+	if (*len > 12 && ascii_case_eq(*s, "application/", 12))
 	{
 		*s += 12;
 		*len -= 12;
 	}
+}
+
+/*
+ * True when two media types (a "typ" or "cty" and what is expected) are
+ * the same.  Lengths are compared too, so a NUL inside a JSON string
+ * never ends the comparison early.
+ */
+bool
+jose_media_type_eq(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+	strip_application(&a, &a_len);
+	strip_application(&b, &b_len);
+	return a_len == b_len && ascii_case_eq(a, b, a_len);
 }
 
 /* Check a header "typ" against the expected media type. */
@@ -216,16 +247,10 @@ jose_status
 jose_check_typ(const jose_json *header, uint32_t typ_node,
 			   const char *expected, size_t expected_len, jose_err *err)
 {
-	const char *got;
-	size_t		got_len;
-
 	if (typ_node == JOSE_JSON_NONE)
 		return jose_fail(err, JOSE_E_TYPE, "The token has no \"typ\" header and a type is expected.");
-	got = jose_json_text(header, typ_node);
-	got_len = header->nodes[typ_node].len;
-	strip_application(&got, &got_len);
-	strip_application(&expected, &expected_len);
-	if (got_len != expected_len || strncasecmp(got, expected, got_len) != 0)
+	if (!jose_media_type_eq(jose_json_text(header, typ_node), header->nodes[typ_node].len,
+							expected, expected_len))
 		return jose_fail(err, JOSE_E_TYPE, "The token's \"typ\" header is not the expected type.");
 	return JOSE_OK;
 }

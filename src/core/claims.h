@@ -10,6 +10,7 @@
 #ifndef JOSE_CLAIMS_H
 #define JOSE_CLAIMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "json.h"
@@ -46,6 +47,13 @@ extern jose_status jose_claims_check(const jose_json *claims,
 extern jose_status jose_check_typ(const jose_json *header, uint32_t typ_node,
 								  const char *expected, size_t expected_len,
 								  jose_err *err);
+
+/*
+ * True when two media types (a header's "typ" or "cty" and the expected
+ * one) are the same: compared case-insensitively, ignoring an
+ * "application/" prefix on either side (RFC 7515 4.1.9 and 4.1.10).
+ */
+extern bool jose_media_type_eq(const char *a, size_t a_len, const char *b, size_t b_len);
 
 /*
  * Check that iss, sub and aud replicated in an encrypted token's header

@@ -13,7 +13,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "sig.h"
+#include "hmac.h"
 
 #include <stdbool.h>
 #include <string.h>

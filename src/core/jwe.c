@@ -13,6 +13,8 @@
  */
 #include "jwe.h"
 #include "b64url.h"
+#include "compact.h"
+#include "jwe_crypto.h"
 #include "jwe_keymgmt.h"
 #include "pkey.h"
 
@@ -483,7 +485,7 @@ check_jwe_header(const jose_json *h, jose_jwe *jwe, jose_err *err)
 /* Decrypt with one key: key management, then content. */
 static jose_status
 decrypt_with_key(jose_workspace *ws, const jose_key *key, const jose_jwe *jwe,
-				 const char *seg[5], const size_t seg_len[5], const unsigned char *bytes[5],
+				 const char *const seg[5], const size_t seg_len[5], const unsigned char *bytes[5],
 				 const size_t byte_len[5], const jose_limits *limits, jose_err *err)
 {
 	const jose_jwe_alg_info *a = jose_jwe_alg_get(jwe->alg);
@@ -513,12 +515,31 @@ jose_jwe_decrypt(jose_workspace *ws, const char *token, size_t len, const jose_k
 				 jose_jwe_alg_set algs, jose_jwe_enc_set encs, const jose_limits *limits,
 				 jose_jwe *jwe, jose_err *err)
 {
-	const char *seg[5];
-	size_t		seg_len[5];
+	jose_compact c;
+	jose_status st;
+
+	memset(jwe, 0, sizeof(*jwe));
+	jwe->cty_node = jwe->typ_node = JOSE_JSON_NONE;
+	ws->header.n_nodes = 0;
+	ws->claims.n_nodes = 0;
+	st = jose_compact_split(token, len, limits, JOSE_FORM_JWE, &c, err);
+	if (st != JOSE_OK)
+		return st;
+	return jose_jwe_decrypt_compact(ws, &c, keys, algs, encs, limits, jwe, err);
+}
+
+/* Decrypt a JWE already split (by jose_compact_split) with keys. */
+jose_status
+jose_jwe_decrypt_compact(jose_workspace *ws, const jose_compact *c, const jose_keyset *keys,
+						 jose_jwe_alg_set algs, jose_jwe_enc_set encs,
+						 const jose_limits *limits, jose_jwe *jwe, jose_err *err)
+{
+	const char *const *seg = c->seg;
+	const size_t *seg_len = c->len;
 	const unsigned char *bytes[5];
 	size_t		byte_len[5];
 	size_t		offsets[5];
-	int			nseg = 1;
+	size_t		total = 0;
 	jose_json_limits jl = {limits->max_json_depth, limits->max_json_values};
 	jose_status st;
 	uint32_t	kid;
@@ -531,33 +552,14 @@ jose_jwe_decrypt(jose_workspace *ws, const char *token, size_t len, const jose_k
 	jwe->cty_node = jwe->typ_node = JOSE_JSON_NONE;
 	ws->header.n_nodes = 0;
 	ws->claims.n_nodes = 0;
-
-	if (len > limits->max_token_size)
-		return jose_fail(err, JOSE_E_LIMIT,
-						 "The token is %zu bytes; the limit is %zu (token_ext.max_token_size).",
-						 len, limits->max_token_size);
-	seg[0] = token;
-	for (size_t i = 0; i < len && nseg <= 5; i++)
-		if (token[i] == '.')
-		{
-			if (nseg < 5)
-				seg[nseg] = token + i + 1;
-			nseg++;
-		}
-	if (nseg == 3)
-		return jose_fail(err, JOSE_E_IS_JWS,
-						 "The token has three segments, the form of a signed token (JWS).");
-	if (nseg != 5 || len == 0)
-		return jose_fail(err, JOSE_E_MALFORMED,
-						 "A compact JWE has five base64url segments separated by periods.");
+	if (c->count != 5)
+		return jose_fail(err, JOSE_E_ARGUMENT, "The token was not split as a JWE.");
 	for (int s = 0; s < 5; s++)
-		seg_len[s] = (size_t) ((s < 4 ? seg[s + 1] - 1 : token + len) - seg[s]);
-	if (seg_len[0] == 0)
-		return jose_fail(err, JOSE_E_MALFORMED, "The token's header segment is empty.");
+		total += seg_len[s];
 
 	/* decode the five segments back to back into scratch */
 	jose_buf_reset(&ws->scratch);
-	if (!jose_buf_reserve(&ws->scratch, JOSE_B64URL_DECODED_MAX(len)))
+	if (!jose_buf_reserve(&ws->scratch, JOSE_B64URL_DECODED_MAX(total)))
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate token buffers.");
 	for (int s = 0; s < 5; s++)
 	{

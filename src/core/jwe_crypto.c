@@ -14,7 +14,7 @@
  *-------------------------------------------------------------------------
  */
 #include "jwe_crypto.h"
-#include "sig.h"
+#include "hmac.h"
 
 #include <string.h>
 

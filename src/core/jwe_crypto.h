@@ -10,7 +10,12 @@
 #ifndef JOSE_JWE_CRYPTO_H
 #define JOSE_JWE_CRYPTO_H
 
-#include "jwe.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "jwe_tables.h"
+#include "status.h"
 
 /* The one detail every decryption failure reports. */
 #define JOSE_DECRYPT_DETAIL "The token could not be decrypted with the given key."

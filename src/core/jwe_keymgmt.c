@@ -16,6 +16,9 @@
  */
 #include "jwe_keymgmt.h"
 #include "b64url.h"
+#include "jwe_crypto.h"
+#include "jwk.h"
+#include "jwk_export.h"
 #include "pkey.h"
 
 #include <stdlib.h>

@@ -10,8 +10,38 @@
 #ifndef JOSE_JWE_KEYMGMT_H
 #define JOSE_JWE_KEYMGMT_H
 
-#include "jwe.h"
-#include "jwe_crypto.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "bounds.h"
+#include "buf.h"
+#include "json.h"
+#include "jwe_tables.h"
+#include "keyobj.h"
+#include "status.h"
+
+/*
+ * Values an encryption would otherwise draw at random, for reproducing
+ * published examples in tests.  Never used by the SQL functions.
+ */
+typedef struct jose_jwe_fixed
+{
+	const unsigned char *cek;	/* content-encryption key */
+	size_t		cek_len;
+	const unsigned char *iv;	/* content IV */
+	size_t		iv_len;
+	const unsigned char *kw_iv; /* A*GCMKW IV */
+	size_t		kw_iv_len;
+	const unsigned char *p2s;	/* PBES2 salt */
+	size_t		p2s_len;
+	EVP_PKEY   *ephemeral;		/* ECDH-ES ephemeral private key */
+	const char *header;			/* the protected header's exact bytes: the same
+								 * members as the one built, in another order */
+	size_t		header_len;
+} jose_jwe_fixed;
 
 /* Fill buf with len random bytes; false if the generator failed. */
 extern bool jose_random(unsigned char *buf, size_t len);

@@ -11,12 +11,13 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "key.h"
-#include "b64url.h"
+#include "jwk.h"
+#include "bounds.h"
 #include "interrupt.h"
 #include "json.h"
-#include "limits.h"
-#include "pkey.h"
+#include "jwk_member.h"
+#include "jwk_pkey.h"
+#include "key.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,41 +51,6 @@ key_op_bit(const char *s, size_t len)
 		if (strlen(o->name) == len && memcmp(o->name, s, len) == 0)
 			return o->bit;
 	return 0;
-}
-
-/* Decode a base64url member into a fresh buffer (wiped and freed by caller). */
-jose_status
-jose_jwk_member_bytes(const jose_json *doc, uint32_t obj, const char *name, bool required,
-					  unsigned char **out, size_t *outlen, jose_err *err)
-{
-	uint32_t	v = jose_json_member(doc, obj, name);
-	const char *text;
-	size_t		len;
-	unsigned char *buf;
-
-	*out = NULL;
-	*outlen = 0;
-	if (v == JOSE_JSON_NONE)
-	{
-		if (required)
-			return jose_fail(err, JOSE_E_KEY, "The JWK has no \"%s\" member.", name);
-		return JOSE_OK;
-	}
-	if (doc->nodes[v].type != JOSE_JSON_STRING)
-		return jose_fail(err, JOSE_E_KEY, "The JWK member \"%s\" is not a string.", name);
-	text = jose_json_text(doc, v);
-	len = doc->nodes[v].len;
-	buf = malloc(JOSE_B64URL_DECODED_MAX(len) + 1);
-	if (buf == NULL)
-		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate a key member.");
-	if (!jose_b64url_decode(text, len, buf, outlen))
-	{
-		free(buf);
-		return jose_fail(err, JOSE_E_KEY,
-						 "The JWK member \"%s\" is not valid base64url.", name);
-	}
-	*out = buf;
-	return JOSE_OK;
 }
 
 /* Read kid, alg, use and key_ops, common to every key type. */

@@ -11,8 +11,10 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "pkey.h"
+#include "jwk_export.h"
 #include "b64url.h"
+#include "jwk.h"
+#include "pkey.h"
 
 #include <stdlib.h>
 #include <string.h>

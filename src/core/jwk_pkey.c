@@ -13,8 +13,10 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "pkey.h"
+#include "jwk_pkey.h"
 #include "b64url.h"
+#include "jwk_member.h"
+#include "pkey.h"
 
 #include <limits.h>
 #include <stdlib.h>

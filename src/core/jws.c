@@ -15,6 +15,8 @@
  */
 #include "jws.h"
 #include "b64url.h"
+#include "compact.h"
+#include "key.h"
 #include "sig.h"
 
 #include <stdio.h>
@@ -42,6 +44,7 @@ jose_workspace_free(jose_workspace *ws)
 	jose_json_free(&ws->claims);
 	jose_json_free(&ws->outer);
 	jose_buf_free(&ws->payload);
+	jose_buf_free(&ws->inner);
 	jose_buf_free(&ws->scratch);
 	jose_buf_free(&ws->out);
 	jose_buf_free(&ws->aux);
@@ -78,6 +81,7 @@ jose_workspace_wipe(jose_workspace *ws)
 	wipe_json(&ws->claims);
 	wipe_json(&ws->outer);
 	wipe_buf(&ws->payload);
+	wipe_buf(&ws->inner);
 	wipe_buf(&ws->scratch);
 	wipe_buf(&ws->out);
 	wipe_buf(&ws->aux);
@@ -198,13 +202,21 @@ check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
 	return check_header_extensions(h, err);
 }
 
-/* Split and decode a compact JWS and check its header. */
-jose_status
-jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
-			   const jose_limits *limits, bool inspect, jose_jws *jws, jose_err *err)
+/* Forget what an earlier call left: nothing of it may pass for this token's. */
+static void
+jws_reset(jose_workspace *ws, jose_jws *jws)
 {
-	const char *dots[5];
-	int			ndots = 0;
+	memset(jws, 0, sizeof(*jws));
+	jws->kid_node = jws->typ_node = JOSE_JSON_NONE;
+	ws->header.n_nodes = 0;
+	ws->claims.n_nodes = 0;
+}
+
+/* Decode the segments of a split JWS and check its header (see jose_jws_parse). */
+static jose_status
+parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *limits,
+			   bool inspect, jose_jws *jws, jose_err *err)
+{
 	size_t		header_len = 0;
 	size_t		n;
 	jose_json_limits jl = json_limits(limits);
@@ -212,44 +224,11 @@ jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
 	uint32_t	v;
 	const char *seg_names[3] = {"header", "payload", "signature"};
 
-	memset(jws, 0, sizeof(*jws));
-	jws->kid_node = jws->typ_node = JOSE_JSON_NONE;
-	/* nothing from an earlier call may pass for this token's */
-	ws->header.n_nodes = 0;
-	ws->claims.n_nodes = 0;
-
-	if (len > limits->max_token_size)
-		return jose_fail(err, JOSE_E_LIMIT,
-						 "The token is %zu bytes; the limit is %zu (token_ext.max_token_size).",
-						 len, limits->max_token_size);
-	if (len == 0)
-		return jose_fail(err, JOSE_E_MALFORMED, "The token is empty.");
-
-	for (const char *p = token, *end = token + len; ndots < 5;)
+	for (int s = 0; s < 3; s++)
 	{
-		const char *dot = memchr(p, '.', (size_t) (end - p));
-
-		if (dot == NULL)
-			break;
-		dots[ndots++] = dot;
-		p = dot + 1;
+		jws->segment[s] = c->seg[s];
+		jws->segment_len[s] = c->len[s];
 	}
-	if (ndots == 4)
-		return jose_fail(err, JOSE_E_IS_JWE,
-						 "The token has five segments, the form of an encrypted token (JWE).");
-	if (ndots != 2)
-		return jose_fail(err, JOSE_E_MALFORMED,
-						 "A compact JWS has three base64url segments separated by periods.");
-
-	jws->segment[0] = token;
-	jws->segment_len[0] = (size_t) (dots[0] - token);
-	jws->segment[1] = dots[0] + 1;
-	jws->segment_len[1] = (size_t) (dots[1] - dots[0] - 1);
-	jws->segment[2] = dots[1] + 1;
-	jws->segment_len[2] = (size_t) (token + len - dots[1] - 1);
-	if (jws->segment_len[0] == 0)
-		return jose_fail(err, JOSE_E_MALFORMED, "The token's header segment is empty.");
-
 	/* decode all three segments into the workspace before parsing anything */
 	jose_buf_reset(&ws->scratch);
 	jose_buf_reset(&ws->payload);
@@ -301,6 +280,26 @@ jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
 	return check_header_members(&ws->header, jws, err);
 }
 
+/* Forget the last token, then split token (len bytes) as a JWS into c. */
+static jose_status
+split_jws(jose_workspace *ws, const char *token, size_t len, const jose_limits *limits,
+		  jose_jws *jws, jose_compact *c, jose_err *err)
+{
+	jws_reset(ws, jws);
+	return jose_compact_split(token, len, limits, JOSE_FORM_JWS, c, err);
+}
+
+/* Split and decode a compact JWS and check its header. */
+jose_status
+jose_jws_parse(jose_workspace *ws, const char *token, size_t len,
+			   const jose_limits *limits, bool inspect, jose_jws *jws, jose_err *err)
+{
+	jose_compact c;
+	jose_status st = split_jws(ws, token, len, limits, jws, &c, err);
+
+	return st != JOSE_OK ? st : parse_segments(ws, &c, limits, inspect, jws, err);
+}
+
 /* Verify the parsed jws with one key, after checking the key fits alg. */
 static jose_status
 verify_with_key(const jose_jws *jws, jose_key *key, jose_err *err)
@@ -343,12 +342,27 @@ jose_jws_verify(jose_workspace *ws, const char *token, size_t len,
 				const jose_keyset *keys, jose_alg_set allowed,
 				const jose_limits *limits, jose_jws *jws, jose_err *err)
 {
+	jose_compact c;
+	jose_status st = split_jws(ws, token, len, limits, jws, &c, err);
+
+	return st != JOSE_OK ? st : jose_jws_verify_compact(ws, &c, keys, allowed, limits, jws, err);
+}
+
+/* Verify a JWS already split (by jose_compact_split) with keys. */
+jose_status
+jose_jws_verify_compact(jose_workspace *ws, const jose_compact *c,
+						const jose_keyset *keys, jose_alg_set allowed,
+						const jose_limits *limits, jose_jws *jws, jose_err *err)
+{
 	jose_status st;
 	jose_key   *chosen = NULL;
 	size_t		tried = 0;
 
 	ERR_clear_error();
-	st = jose_jws_parse(ws, token, len, limits, false, jws, err);
+	jws_reset(ws, jws);
+	if (c->count != 3)
+		return jose_fail(err, JOSE_E_ARGUMENT, "The token was not split as a JWS.");
+	st = parse_segments(ws, c, limits, false, jws, err);
 	if (st != JOSE_OK)
 		return st;
 

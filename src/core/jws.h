@@ -20,9 +20,10 @@
 
 #include "alg.h"
 #include "buf.h"
+#include "compact.h"
 #include "json.h"
-#include "key.h"
-#include "limits.h"
+#include "keyobj.h"
+#include "bounds.h"
 #include "status.h"
 
 /* Reusable buffers for one operation at a time. */
@@ -32,6 +33,7 @@ typedef struct jose_workspace
 	jose_json	claims;			/* the claims, once parsed */
 	jose_json	outer;			/* a nested token's outer (JWE) header */
 	jose_buf	payload;		/* the decoded payload */
+	jose_buf	inner;			/* a nested token's inner token (its JWE plaintext) */
 	jose_buf	scratch;		/* decoded header, signature */
 	jose_buf	out;			/* a token being built */
 	jose_buf	aux;			/* the host's staging area (JSON texts) */
@@ -79,6 +81,15 @@ extern jose_status jose_jws_verify(jose_workspace *ws, const char *token, size_t
 								   const jose_keyset *keys, jose_alg_set allowed,
 								   const jose_limits *limits, jose_jws *jws,
 								   jose_err *err);
+
+/*
+ * jose_jws_verify for a token already split by jose_compact_split (three
+ * segments), so that a caller who had to split it first splits it once.
+ */
+extern jose_status jose_jws_verify_compact(jose_workspace *ws, const jose_compact *c,
+										   const jose_keyset *keys, jose_alg_set allowed,
+										   const jose_limits *limits, jose_jws *jws,
+										   jose_err *err);
 
 /*
  * Build a compact JWS in ws->out.  alg UNKNOWN means the key's algorithm.

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * key.c
- *		Key objects: lifetime, raw secrets and the key/algorithm binding.
+ *		Raw secrets, telling key texts apart, and the key/algorithm binding.
  *
  * The binding rules are the heart of algorithm-confusion resistance: the
  * token's header only names an algorithm, and that algorithm is used only
@@ -14,7 +14,7 @@
  *-------------------------------------------------------------------------
  */
 #include "key.h"
-#include "limits.h"
+#include "bounds.h"
 #include "pkey.h"
 
 #include <stdlib.h>
@@ -23,44 +23,6 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
-
-/* Free a key, wiping its secret. */
-void
-jose_key_free(jose_key *key)
-{
-	if (key == NULL)
-		return;
-	for (int i = 0; i < 3; i++)
-		EVP_MAC_CTX_free(key->hmac[i]);
-	for (int i = 0; i < JOSE_ALG_COUNT; i++)
-	{
-		EVP_PKEY_CTX_free(key->verify_ctx[i]);
-		EVP_PKEY_CTX_free(key->sign_ctx[i]);
-	}
-	EVP_MD_CTX_free(key->eddsa_verify);
-	EVP_MD_CTX_free(key->eddsa_sign);
-	if (key->secret != NULL)
-	{
-		OPENSSL_cleanse(key->secret, key->secret_len);
-		free(key->secret);
-	}
-	EVP_PKEY_free(key->pkey);
-	free(key->kid);
-	OPENSSL_cleanse(key, sizeof(*key));
-	free(key);
-}
-
-/* Free a key set and its keys. */
-void
-jose_keyset_free(jose_keyset *set)
-{
-	if (set == NULL)
-		return;
-	for (size_t i = 0; i < set->count; i++)
-		jose_key_free(set->keys[i]);
-	free(set->keys);
-	free(set);
-}
 
 /* A one-key set holding a raw HMAC secret. */
 jose_status

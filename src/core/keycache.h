@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "key.h"
+#include "keyobj.h"
 
 typedef struct jose_keycache_entry jose_keycache_entry;
 

@@ -12,8 +12,10 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "keygen.h"
 #include "interrupt.h"
-#include "jwe.h"
+#include "jwe_tables.h"
+#include "jwk_export.h"
 #include "pkey.h"
 
 #include <stdio.h>

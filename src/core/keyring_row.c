@@ -17,8 +17,10 @@
  */
 #include "keyring_row.h"
 #include "alg.h"
-#include "jwe.h"
-#include "limits.h"
+#include "bounds.h"
+#include "jwe_tables.h"
+#include "jwk.h"
+#include "key.h"
 #include "pkey.h"
 
 #include <stdlib.h>

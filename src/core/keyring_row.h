@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "key.h"
+#include "keyobj.h"
 #include "status.h"
 
 /* Purposes a keyring key may serve. */

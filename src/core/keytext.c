@@ -19,7 +19,9 @@
  */
 #include "keytext.h"
 #include "b64url.h"
-#include "limits.h"
+#include "bounds.h"
+#include "jwk.h"
+#include "key.h"
 #include "pkey.h"
 
 #include <stdlib.h>

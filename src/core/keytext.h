@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "key.h"
+#include "keyobj.h"
 #include "status.h"
 
 /* True when text holds PEM armour ("-----BEGIN ") or RFC 4716 SSH armour anywhere. */

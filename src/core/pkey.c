@@ -13,7 +13,8 @@
  *-------------------------------------------------------------------------
  */
 #include "pkey.h"
-#include "limits.h"
+#include "bounds.h"
+#include "keyobj.h"
 
 #include <stdio.h>
 #include <stdlib.h>

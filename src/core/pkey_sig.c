@@ -14,7 +14,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "sig.h"
+#include "pkey_sig.h"
 #include "pkey.h"
 
 #include <string.h>

@@ -8,6 +8,8 @@
  *-------------------------------------------------------------------------
  */
 #include "sig.h"
+#include "hmac.h"
+#include "pkey_sig.h"
 
 #include <openssl/crypto.h>
 

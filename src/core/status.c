@@ -53,6 +53,7 @@ static const char *const status_messages[JOSE_STATUS_COUNT] = {
 	[JOSE_E_KEYRING_PERMISSION] = "permission denied to use keyring keys",
 	[JOSE_E_CALLER] = "permission denied to change the session's claims here",
 	[JOSE_E_SCOPE] = "session scope is not allowed",
+	[JOSE_E_ROLE] = "permission denied to set role",
 };
 
 /* Record a failure in err (which may be NULL) and return the status. */

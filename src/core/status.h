@@ -54,6 +54,7 @@ typedef enum jose_status
 	JOSE_E_KEYRING_PERMISSION,	/* the caller may not use the keyring's keys */
 	JOSE_E_CALLER,				/* identity changes from code the session did not run */
 	JOSE_E_SCOPE,				/* session scope asked for where it is not allowed */
+	JOSE_E_ROLE,				/* a role claim names a role the session may not become */
 	JOSE_STATUS_COUNT
 } jose_status;
 

@@ -27,7 +27,6 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-#include "../core/claims.h"
 #include "../core/jwe.h"
 
 PG_FUNCTION_INFO_V1(jwt_authenticate);
@@ -78,85 +77,30 @@ authenticate_token(const char *token, size_t len, jose_err *err)
 	jose_workspace *ws = glue_workspace();
 	jose_limits limits = glue_limits();
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
-	jose_alg_set jws_algs;
-	jose_jwe_alg_set jwe_algs;
-	jose_jwe_enc_set jwe_encs;
-	jose_claims_opts o;
-	jose_jws	jws;
+	jose_token_policy p;
+	jose_compact c;
+	jose_token	tok;
 	jose_status st;
-	int			dots = 0;
 
-	policy_algorithms(&jws_algs, &jwe_algs, &jwe_encs);
-	policy_claims(&o);
-	for (size_t i = 0; i < len && dots < 5; i++)
-		dots += token[i] == '.';
+	/*
+	 * Every form, under the settings; a non-empty token_ext.algorithms is a
+	 * whitelist.  An encrypted claims set must prove its origin: anyone can
+	 * encrypt to the server's public key, so such a token must be nested.
+	 */
+	memset(&p, 0, sizeof(p));
+	policy_algorithms(&p.jws_algs, &p.jwe_algs, &p.jwe_encs);
+	policy_claims(&p.claims);
+	if (token_ext_algorithms && token_ext_algorithms[0])
+		p.alg_list = "token_ext.algorithms";
+	p.require_origin = true;
 
-	/* a non-empty token_ext.algorithms is a whitelist: a kind it does not name is refused */
-	if (token_ext_algorithms && token_ext_algorithms[0] &&
-		((dots == 4 && jwe_algs == 0) || (dots == 2 && jws_algs == 0)))
-		return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
-						 "token_ext.algorithms names no %s algorithm.",
-						 dots == 4 ? "JWE key management" : "JWS");
-
-	if (dots == 4)
-	{
-		jose_jwe	jwe;
-		jose_json	swap;
-		char	   *inner;
-
-		st = jose_jwe_decrypt(ws, token, len, glue_keyring_keys(GLUE_PURPOSE_DECRYPT, now),
-							  jwe_algs, jwe_encs, &limits, &jwe, err);
-		if (st != JOSE_OK)
-			return st;
-		if (jwe.cty_node == JOSE_JSON_NONE ||
-			strncasecmp(jose_json_text(&ws->header, jwe.cty_node), "JWT", 4) != 0)
-		{
-			const jose_jwe_alg_info *a = jose_jwe_alg_get(jwe.alg);
-
-			/*
-			 * An encrypted claims set proves its origin only when it was made
-			 * with a secret the server shares (dir, AES key wrap, PBES2).
-			 * Anyone can encrypt to a public key (RSA-OAEP, ECDH-ES): such a
-			 * token must carry a signed token inside (cty "JWT").
-			 */
-			if (a->family == JOSE_KM_RSA_OAEP || a->family == JOSE_KM_ECDH)
-				return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
-								 "A token encrypted to a public key (%s) proves no origin; it must hold a signed token (cty \"JWT\").",
-								 a->name);
-			st = jose_parse_claims(ws, jwe.plaintext, jwe.plaintext_len, &limits, err);
-			if (st == JOSE_OK)
-				st = jose_claims_check(&ws->claims, &o, err);
-			if (st == JOSE_OK)
-				st = jose_check_replicated(&ws->header, &ws->claims, err);
-			return st;
-		}
-		/* nested: keep the outer header, verify the inner JWS */
-		swap = ws->outer;
-		ws->outer = ws->header;
-		ws->header = swap;
-		inner = palloc(jwe.plaintext_len + 1);
-		memcpy(inner, jwe.plaintext, jwe.plaintext_len);
-		st = jose_jws_verify(ws, inner, jwe.plaintext_len,
-							 glue_keyring_keys(GLUE_PURPOSE_VERIFY, now), jws_algs, &limits, &jws, err);
-		if (st == JOSE_OK)
-			st = jose_jws_parse_claims(ws, &jws, &limits, err);
-		explicit_bzero(inner, jwe.plaintext_len);
-		if (st == JOSE_E_IS_JWE)
-			return jose_fail(err, JOSE_E_LIMIT, "Nested tokens may be one level deep.");
-		if (st == JOSE_OK)
-			st = jose_claims_check(&ws->claims, &o, err);
-		if (st == JOSE_OK)
-			st = jose_check_replicated(&ws->outer, &ws->claims, err);
+	/* split first, to read only the keyring keys the token's form can need */
+	st = jose_compact_split(token, len, &limits, 0, &c, err);
+	if (st != JOSE_OK)
 		return st;
-	}
-
-	st = jose_jws_verify(ws, token, len, glue_keyring_keys(GLUE_PURPOSE_VERIFY, now),
-						 jws_algs, &limits, &jws, err);
-	if (st == JOSE_OK)
-		st = jose_jws_parse_claims(ws, &jws, &limits, err);
-	if (st == JOSE_OK)
-		st = jose_claims_check(&ws->claims, &o, err);
-	return st;
+	return jose_token_verify_compact(ws, &c, glue_keyring_keys(GLUE_PURPOSE_VERIFY, now),
+									 c.count == 5 ? glue_keyring_keys(GLUE_PURPOSE_DECRYPT, now) : NULL,
+									 &p, &limits, &tok, err);
 }
 
 /*
@@ -206,18 +150,16 @@ authenticate_and_store(const char *token, size_t len, bool session, int sqlstate
 	if (authenticate_token(token, len, &err) != JOSE_OK ||
 		glue_tree_to_jsonb(&ws->claims, &claims, &err) != JOSE_OK)
 	{
-		glue_workspace_wipe();
-		ereport(ERROR,
-				(errcode(sqlstate ? sqlstate : glue_sqlstate(err.status)),
-				 errmsg("%s", jose_status_message(err.status)),
-				 err.detail[0] ? errdetail("%s", err.detail) : 0));
+		if (sqlstate)
+			glue_raise_as(&err, sqlstate);
+		glue_raise(&err);
 	}
 
 	/* the setting holds the claims in the compact form the core wrote */
 	jose_buf_reset(&ws->aux);
 	jose_json_write_node(&ws->aux, &ws->claims, 0);
 	if (ws->aux.failed)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		glue_raise_status(JOSE_E_NOMEM, "Could not serialise the claims.");
 	glue_set_claims(ws->aux.data, session);
 
 	/* a JWE's plaintext (and the inner token) must not stay behind */
@@ -234,10 +176,7 @@ jwt_authenticate(PG_FUNCTION_ARGS)
 
 	check_caller("jwt.authenticate");
 	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("malformed token"),
-				 errdetail("The token is NULL.")));
+		glue_raise_status(JOSE_E_MALFORMED, "The token is NULL.");
 	if (!PG_ARGISNULL(1))
 	{
 		char	   *scope = text_to_cstring(PG_GETARG_TEXT_PP(1));
@@ -306,10 +245,13 @@ switch_role(void)
 
 	/* only roles the connecting (session) role may become, as SET ROLE allows */
 	if (!OidIsValid(roleid) || !is_member_of_role(GetSessionUserId(), roleid))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to set role \"%s\"", role),
-				 errdetail("The token's role claim names a role the connecting role is not a member of.")));
+	{
+		char		quoted[JOSE_QUOTE_MAX];
+
+		glue_raise_status(JOSE_E_ROLE,
+						  "The token's role claim names role %s, which the connecting role is not a member of.",
+						  jose_quote(role, strlen(role), quoted));
+	}
 	(void) set_config_option("role", role, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
 							 true, ERROR, false);
 }

@@ -11,13 +11,10 @@
  */
 #include "glue.h"
 
-#include <strings.h>
-
 #include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
-#include "../core/claims.h"
 #include "../core/jwe.h"
 
 PG_FUNCTION_INFO_V1(jwt_encrypt);
@@ -112,7 +109,7 @@ encrypt_common(FunctionCallInfo fcinfo, int key_argno, int alg_argno,
 		jose_buf_reset(&ws->aux);
 		glue_jsonb_to_text(PG_GETARG_JSONB_P(alg_argno + 2), &ws->aux);
 		if (ws->aux.failed)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+			glue_raise_status(JOSE_E_NOMEM, "Could not allocate the header's JSON text.");
 		o.extra_header = ws->aux.data;
 		o.extra_header_len = ws->aux.len;
 	}
@@ -139,16 +136,11 @@ jwt_encrypt(PG_FUNCTION_ARGS)
 		Jsonb	   *claims = PG_GETARG_JSONB_P(0);
 		unsigned char *copy;
 
-		if (!JB_ROOT_IS_OBJECT(claims))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid argument"),
-					 errdetail("JWT claims must be a JSON object."),
-					 errhint("Pass text or bytea to encrypt other payloads.")));
+		glue_check_claims_object(claims, "Pass text or bytea to encrypt other payloads.");
 		jose_buf_reset(&ws->payload);
 		glue_jsonb_to_text(claims, &ws->payload);
 		if (ws->payload.failed)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+			glue_raise_status(JOSE_E_NOMEM, "Could not allocate the claims' JSON text.");
 		copy = palloc(ws->payload.len + 1);
 		memcpy(copy, ws->payload.data, ws->payload.len);
 		plaintext = copy;
@@ -176,46 +168,27 @@ jwt_encrypt(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(ws->out.data, (int) ws->out.len));
 }
 
-/* Decrypt the token at argument 0 with the key at argument 1; raises on failure. */
-static void
-decrypt_token(FunctionCallInfo fcinfo, int alg_argno, jose_jwe *jwe)
+/*
+ * Decrypt (and for a nested policy, verify) the token at argument 0 with
+ * the key at argument 1 and the alg and enc arguments at alg_argno and
+ * alg_argno + 1, under p; the claims end up in ws->claims.  Statuses are
+ * returned, not raised.
+ */
+static jose_status
+decrypt_token(FunctionCallInfo fcinfo, int alg_argno, const jose_keyset *verify_keys,
+			  jose_token_policy *p, jose_token *tok, jose_err *err)
 {
 	jose_keyset *keys = glue_key_argument(fcinfo, 1);
 	text	   *token = PG_GETARG_TEXT_PP(0);
 	jose_limits limits = glue_limits();
-	jose_jwe_alg_set algs;
-	jose_jwe_enc_set encs;
-	jose_err	err;
 
-	jwe_allowed_args(fcinfo, alg_argno, &algs, &encs);
-	jose_err_clear(&err);
-	if (jose_jwe_decrypt(glue_workspace(), VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token),
-						 keys, algs, encs, &limits, jwe, &err) != JOSE_OK)
-		glue_raise(&err);
+	jwe_allowed_args(fcinfo, alg_argno, &p->jwe_algs, &p->jwe_encs);
+	jose_err_clear(err);
+	return jose_token_verify(glue_workspace(), VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token),
+							 verify_keys, keys, p, &limits, tok, err);
 }
 
-/* True when the JWE header's cty says the plaintext is a JWT (RFC 7519 5.2). */
-static bool
-cty_is_jwt(const jose_json *h, const jose_jwe *jwe)
-{
-	return jwe->cty_node != JOSE_JSON_NONE && h->nodes[jwe->cty_node].len == 3 &&
-		strncasecmp(jose_json_text(h, jwe->cty_node), "JWT", 3) == 0;
-}
-
-/* Check claims in ws->claims, then the header's replicated ones; raises. */
-static void
-check_claims(const jose_json *header, const jose_claims_opts *o)
-{
-	jose_workspace *ws = glue_workspace();
-	jose_err	err;
-
-	jose_err_clear(&err);
-	if (jose_claims_check(&ws->claims, o, &err) != JOSE_OK ||
-		jose_check_replicated(header, &ws->claims, &err) != JOSE_OK)
-		glue_raise(&err);
-}
-
-/* The claims in ws->claims as jsonb; raises if they cannot be stored. */
+/* The claims in ws->claims as jsonb, then the workspace wiped; raises if they cannot be stored. */
 static Datum
 claims_jsonb(void)
 {
@@ -225,6 +198,9 @@ claims_jsonb(void)
 	jose_err_clear(&err);
 	if (glue_tree_to_jsonb(&glue_workspace()->claims, &jb, &err) != JOSE_OK)
 		glue_raise(&err);
+
+	/* the decrypted plaintext and claims must not stay in the workspace */
+	glue_workspace_wipe();
 	PG_RETURN_JSONB_P(jb);
 }
 
@@ -232,54 +208,46 @@ claims_jsonb(void)
 Datum
 jwt_decrypt(PG_FUNCTION_ARGS)
 {
-	jose_workspace *ws;
-	jose_claims_opts o;
-	jose_jwe	jwe;
-	jose_limits limits = glue_limits();
+	jose_token_policy p;
+	jose_token	tok;
 	jose_err	err;
-	size_t		typ_len;
-	const char *typ;
-	Datum		result;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	glue_claims_args(fcinfo, 4, &o);
-	typ = glue_text_arg(fcinfo, 9, &typ_len);
-	decrypt_token(fcinfo, 2, &jwe);
-	ws = glue_workspace();
-	jose_err_clear(&err);
-	if (cty_is_jwt(&ws->header, &jwe))
-	{
-		jose_fail(&err, JOSE_E_HEADER,
-				  "The token is a nested JWT (\"cty\": \"JWT\"): its payload is a signed token.");
-		glue_workspace_wipe();
-		ereport(ERROR,
-				(errcode(glue_sqlstate(err.status)),
-				 errmsg("%s", jose_status_message(err.status)),
-				 errdetail("%s", err.detail),
-				 errhint("Nested tokens are read with jwt.decrypt_and_verify().")));
-	}
-	if (typ != NULL &&
-		jose_check_typ(&ws->header, jwe.typ_node, typ, typ_len, &err) != JOSE_OK)
-		glue_raise(&err);
-	if (jose_parse_claims(ws, jwe.plaintext, jwe.plaintext_len, &limits, &err) != JOSE_OK)
-		glue_raise(&err);
-	check_claims(&ws->header, &o);
-	result = claims_jsonb();
-	glue_workspace_wipe();
-	return result;
+	memset(&p, 0, sizeof(p));
+	p.forms = JOSE_FORM_JWE;
+	glue_claims_args(fcinfo, 4, &p.claims);
+	p.typ = glue_text_arg(fcinfo, 9, &p.typ_len);
+	if (decrypt_token(fcinfo, 2, NULL, &p, &tok, &err) != JOSE_OK)
+		glue_raise_hint(&err, tok.form == JOSE_FORM_NESTED && err.status == JOSE_E_HEADER
+						? "Nested tokens are read with jwt.decrypt_and_verify()." : NULL);
+	return claims_jsonb();
 }
 
 /* SQL function: jwt.decrypt_raw(token text, key, alg, enc) returns bytea */
 Datum
 jwt_decrypt_raw(PG_FUNCTION_ARGS)
 {
+	jose_keyset *keys;
+	text	   *token;
+	jose_limits limits = glue_limits();
+	jose_jwe_alg_set algs;
+	jose_jwe_enc_set encs;
 	jose_jwe	jwe;
+	jose_err	err;
 	bytea	   *result;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	decrypt_token(fcinfo, 2, &jwe);
+
+	/* any plaintext, nested or not: this is decryption only, not verification */
+	keys = glue_key_argument(fcinfo, 1);
+	token = PG_GETARG_TEXT_PP(0);
+	jwe_allowed_args(fcinfo, 2, &algs, &encs);
+	jose_err_clear(&err);
+	if (jose_jwe_decrypt(glue_workspace(), VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), keys,
+						 algs, encs, &limits, &jwe, &err) != JOSE_OK)
+		glue_raise(&err);
 	result = palloc(VARHDRSZ + jwe.plaintext_len);
 	SET_VARSIZE(result, VARHDRSZ + jwe.plaintext_len);
 	memcpy(VARDATA(result), jwe.plaintext, jwe.plaintext_len);
@@ -295,7 +263,7 @@ jwt_sign_and_encrypt(PG_FUNCTION_ARGS)
 	jose_keyset *sign_keys;
 	jose_workspace *ws;
 	jose_limits limits = glue_limits();
-	jose_alg	sign_alg = JOSE_ALG_UNKNOWN;
+	jose_alg	sign_alg;
 	jose_err	err;
 	char	   *inner;
 	size_t		inner_len;
@@ -305,32 +273,16 @@ jwt_sign_and_encrypt(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
 	claims = PG_GETARG_JSONB_P(0);
-	if (!JB_ROOT_IS_OBJECT(claims))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid argument"),
-				 errdetail("JWT claims must be a JSON object.")));
+	glue_check_claims_object(claims, NULL);
 	sign_keys = glue_key_argument(fcinfo, 1);
-	if (!PG_ARGISNULL(3))
-	{
-		text	   *a = PG_GETARG_TEXT_PP(3);
-
-		sign_alg = jose_alg_lookup(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a));
-		if (sign_alg == JOSE_ALG_UNKNOWN)
-		{
-			jose_fail(&err, JOSE_E_ALG_UNSUPPORTED,
-					  "\"%.*s\" is not a JWS algorithm token_ext supports.",
-					  (int) Min(VARSIZE_ANY_EXHDR(a), 32), VARDATA_ANY(a));
-			glue_raise(&err);
-		}
-	}
+	sign_alg = glue_sign_alg_argument(fcinfo, 3);
 
 	/* sign the claims, then encrypt the signed token with cty "JWT" */
 	ws = glue_workspace();
 	jose_buf_reset(&ws->payload);
 	glue_jsonb_to_text(claims, &ws->payload);
 	if (ws->payload.failed)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		glue_raise_status(JOSE_E_NOMEM, "Could not allocate the claims' JSON text.");
 	payload_len = ws->payload.len;
 	payload = palloc(payload_len + 1);
 	memcpy(payload, ws->payload.data, payload_len);
@@ -343,6 +295,7 @@ jwt_sign_and_encrypt(PG_FUNCTION_ARGS)
 	memcpy(inner, ws->out.data, inner_len);
 
 	encrypt_common(fcinfo, 2, 4, (const unsigned char *) inner, inner_len, "JWT", false);
+	explicit_bzero(inner, inner_len);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(ws->out.data, (int) ws->out.len));
 }
 
@@ -353,60 +306,19 @@ jwt_sign_and_encrypt(PG_FUNCTION_ARGS)
 Datum
 jwt_decrypt_and_verify(PG_FUNCTION_ARGS)
 {
-	jose_workspace *ws;
 	jose_keyset *verify_keys;
-	jose_alg_set sign_algs;
-	jose_claims_opts o;
-	jose_jwe	jwe;
-	jose_jws	jws;
-	jose_limits limits = glue_limits();
+	jose_token_policy p;
+	jose_token	tok;
 	jose_err	err;
-	jose_json	swap;
-	char	   *inner;
-	size_t		inner_len;
-	jose_status st;
-	Datum		result;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
+	memset(&p, 0, sizeof(p));
+	p.forms = JOSE_FORM_NESTED;
 	verify_keys = glue_key_argument(fcinfo, 2);
-	sign_algs = glue_alg_argument(fcinfo, 3);
-	glue_claims_args(fcinfo, 6, &o);
-	decrypt_token(fcinfo, 4, &jwe);
-	ws = glue_workspace();
-	jose_err_clear(&err);
-	if (!cty_is_jwt(&ws->header, &jwe))
-	{
-		jose_fail(&err, JOSE_E_HEADER,
-				  "The encrypted token's \"cty\" is not \"JWT\": it holds no signed token.");
+	p.jws_algs = glue_alg_argument(fcinfo, 3);
+	glue_claims_args(fcinfo, 6, &p.claims);
+	if (decrypt_token(fcinfo, 4, verify_keys, &p, &tok, &err) != JOSE_OK)
 		glue_raise(&err);
-	}
-
-	/*
-	 * The inner token is verified in the same workspace: keep the outer
-	 * header aside (for the replicated-claims check), and the plaintext in
-	 * memory of our own, since verification reuses the payload buffer.
-	 */
-	swap = ws->outer;
-	ws->outer = ws->header;
-	ws->header = swap;
-	inner_len = jwe.plaintext_len;
-	inner = palloc(inner_len + 1);
-	memcpy(inner, jwe.plaintext, inner_len);
-
-	st = jose_jws_verify(ws, inner, inner_len, verify_keys, sign_algs, &limits, &jws, &err);
-	if (st == JOSE_OK)
-		st = jose_jws_parse_claims(ws, &jws, &limits, &err);
-	explicit_bzero(inner, inner_len);
-	if (st != JOSE_OK)
-	{
-		/* a JWE inside is nesting deeper than one level: refuse it as such */
-		if (err.status == JOSE_E_IS_JWE)
-			jose_fail(&err, JOSE_E_LIMIT, "Nested tokens may be one level deep.");
-		glue_raise(&err);
-	}
-	check_claims(&ws->outer, &o);
-	result = claims_jsonb();
-	glue_workspace_wipe();
-	return result;
+	return claims_jsonb();
 }

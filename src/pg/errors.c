@@ -14,6 +14,8 @@
  */
 #include "glue.h"
 
+#include <stdarg.h>
+
 #include "miscadmin.h"
 
 /* The SQLSTATE a status maps to. */
@@ -65,6 +67,7 @@ glue_sqlstate(jose_status status)
 		case JOSE_E_KEYRING_PERMISSION:
 		case JOSE_E_CALLER:
 		case JOSE_E_SCOPE:
+		case JOSE_E_ROLE:
 			return ERRCODE_INSUFFICIENT_PRIVILEGE;
 		case JOSE_E_CRYPTO:
 		case JOSE_OK:
@@ -97,11 +100,14 @@ status_hint(jose_status status)
 	}
 }
 
-/* Raise the error recorded in err. */
-void
-glue_raise(const jose_err *err)
+/* Raise err with sqlstate (0: the status's) and hint (NULL: the status's, if any). */
+static void raise_error(const jose_err *err, int sqlstate, const char *hint) pg_attribute_noreturn();
+
+static void
+raise_error(const jose_err *err, int sqlstate, const char *hint)
 {
-	const char *hint = status_hint(err->status);
+	if (hint == NULL)
+		hint = status_hint(err->status);
 
 	/*
 	 * The core stopped because a cancel request or statement_timeout is
@@ -114,9 +120,52 @@ glue_raise(const jose_err *err)
 	glue_workspace_wipe();
 
 	ereport(ERROR,
-			(errcode(glue_sqlstate(err->status)),
+			(errcode(sqlstate ? sqlstate : glue_sqlstate(err->status)),
 			 errmsg("%s", jose_status_message(err->status)),
 			 err->detail[0] ? errdetail("%s", err->detail) : 0,
 			 hint ? errhint("%s", hint) : 0));
 	pg_unreachable();
+}
+
+/* Raise the error recorded in err, with hint (NULL: the status's own, if any). */
+void
+glue_raise_hint(const jose_err *err, const char *hint)
+{
+	raise_error(err, 0, hint);
+}
+
+/*
+ * Raise the error recorded in err under another SQLSTATE: the message and
+ * detail stay the map's, for a caller with its own contract (PostgREST
+ * turns PT401 into HTTP 401).
+ */
+void
+glue_raise_as(const jose_err *err, int sqlstate)
+{
+	raise_error(err, sqlstate, NULL);
+}
+
+/* Raise the error recorded in err. */
+void
+glue_raise(const jose_err *err)
+{
+	glue_raise_hint(err, NULL);
+}
+
+/*
+ * Raise status with a detail sentence made from fmt: for conditions the
+ * glue finds itself (a bad argument, a NULL where a value is needed), so
+ * that they too take their SQLSTATE and message from the map.
+ */
+void
+glue_raise_status(jose_status status, const char *fmt,...)
+{
+	jose_err	err;
+	va_list		ap;
+
+	err.status = status;
+	va_start(ap, fmt);
+	vsnprintf(err.detail, sizeof(err.detail), fmt, ap);
+	va_end(ap);
+	glue_raise_hint(&err, NULL);
 }

@@ -23,10 +23,14 @@
 #include "utils/jsonb.h"
 
 #include "../core/claims.h"
+#include "../core/jwk.h"
+#include "../core/jwk_export.h"
 #include "../core/jws.h"
+#include "../core/key.h"
 #include "../core/keycache.h"
 #include "../core/keyring_row.h"
 #include "../core/status.h"
+#include "../core/token.h"
 
 /* Settings (defined in token_ext.c). */
 extern int	token_ext_max_token_size;
@@ -76,6 +80,16 @@ extern jose_limits glue_limits(void);
 /* Raise the error recorded in err (never returns). */
 extern void glue_raise(const jose_err *err) pg_attribute_noreturn();
 
+/* Raise the error recorded in err with hint (NULL: the status's own). */
+extern void glue_raise_hint(const jose_err *err, const char *hint) pg_attribute_noreturn();
+
+/* Raise the error recorded in err under sqlstate instead of the map's. */
+extern void glue_raise_as(const jose_err *err, int sqlstate) pg_attribute_noreturn();
+
+/* Raise status with a detail sentence made from fmt (never returns). */
+extern void glue_raise_status(jose_status status, const char *fmt,...)
+			pg_attribute_printf(2, 3) pg_attribute_noreturn();
+
 /* The SQLSTATE a status maps to. */
 extern int	glue_sqlstate(jose_status status);
 
@@ -88,6 +102,9 @@ extern jose_keyset *glue_key_argument(FunctionCallInfo fcinfo, int argno);
 
 /* The key set for a key value of type bytea, text or jsonb (see above). */
 extern jose_keyset *glue_key_value(Oid type, Datum value);
+
+/* A signing algorithm argument: NULL means the key's own; "none" and unknown names raise. */
+extern jose_alg glue_sign_alg_argument(FunctionCallInfo fcinfo, int argno);
 
 /* Parse an optional algorithm-list argument (NULL: 0, "the key's"). */
 extern jose_alg_set glue_alg_argument(FunctionCallInfo fcinfo, int argno);
@@ -110,6 +127,9 @@ extern jose_status glue_tree_to_jsonb(const jose_json *doc, Jsonb **out, jose_er
 
 /* Append jsonb as compact UTF-8 JSON text to buf. */
 extern void glue_jsonb_to_text(Jsonb *jb, jose_buf *buf);
+
+/* Raise unless the claims argument is a JSON object (hint: where other payloads go, or NULL). */
+extern void glue_check_claims_object(Jsonb *claims, const char *hint);
 
 /* Assign hook of token_ext.claims (session.c). */
 extern void glue_claims_assign(const char *newval, void *extra);

@@ -273,3 +273,15 @@ glue_jsonb_to_text(Jsonb *jb, jose_buf *buf)
 		}
 	}
 }
+
+/* Raise unless the claims argument is a JSON object (hint: where other payloads go, or NULL). */
+void
+glue_check_claims_object(Jsonb *claims, const char *hint)
+{
+	jose_err	err;
+
+	if (JB_ROOT_IS_OBJECT(claims))
+		return;
+	jose_fail(&err, JOSE_E_ARGUMENT, "JWT claims must be a JSON object.");
+	glue_raise_hint(&err, hint);
+}

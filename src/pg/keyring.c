@@ -384,7 +384,7 @@ cache_load(void)
 	cache_free();
 	entries = calloc(cap, sizeof(keyring_entry));
 	if (entries == NULL)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		glue_raise_status(JOSE_E_NOMEM, "Could not allocate the keyring cache.");
 
 	/*
 	 * Read with a fresh snapshot taken after the lock (which processed any

@@ -18,6 +18,7 @@
 
 #include <openssl/crypto.h>
 
+#include "../core/keygen.h"
 #include "../core/pkey.h"
 
 PG_FUNCTION_INFO_V1(jwt_generate_key);
@@ -34,10 +35,7 @@ single_key_argument(FunctionCallInfo fcinfo, int argno)
 	jose_keyset *set = glue_key_argument(fcinfo, argno);
 
 	if (set->is_set)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid argument"),
-				 errdetail("Pass one JWK, not a JWKS.")));
+		glue_raise_status(JOSE_E_ARGUMENT, "Pass one JWK, not a JWKS.");
 	return set->keys[0];
 }
 
@@ -80,10 +78,7 @@ jwt_generate_key(PG_FUNCTION_ARGS)
 
 	jose_err_clear(&err);
 	if (bits < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid argument"),
-				 errdetail("The key size must be positive, or 0 for the default.")));
+		glue_raise_status(JOSE_E_ARGUMENT, "The key size must be positive, or 0 for the default.");
 	if (jose_key_generate(VARDATA_ANY(kind), VARSIZE_ANY_EXHDR(kind), bits, &key, &err) != JOSE_OK)
 		glue_raise(&err);
 	jose_buf_reset(buf);
@@ -126,10 +121,7 @@ jwt_jwk_from_pem(PG_FUNCTION_ARGS)
 	jose_err	err;
 
 	if (!jose_text_has_pem_armour(VARDATA_ANY(pem), VARSIZE_ANY_EXHDR(pem)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid key"),
-				 errdetail("The text is not a PEM block.")));
+		glue_raise_status(JOSE_E_KEY, "The text is not a PEM block.");
 	key = single_key_argument(fcinfo, 0);
 	jose_err_clear(&err);
 	if (jose_key_thumbprint(key, thumb, &err) != JOSE_OK)
@@ -193,10 +185,7 @@ jwt_jwks(PG_FUNCTION_ARGS)
 
 		set = glue_key_value(JSONBOID, elems[i]);
 		if (set->is_set)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid argument"),
-					 errdetail("Each element must be one JWK, not a JWKS.")));
+			glue_raise_status(JOSE_E_ARGUMENT, "Each element must be one JWK, not a JWKS.");
 		key = set->keys[0];
 
 		jose_err_clear(&err);
@@ -207,10 +196,7 @@ jwt_jwks(PG_FUNCTION_ARGS)
 		kids[i] = pstrdup(key->kid ? key->kid : thumb);
 		for (int j = 0; j < i; j++)
 			if (kids[j] != NULL && strcmp(kids[j], kids[i]) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid argument"),
-						 errdetail("Two keys of the set have the same kid.")));
+				glue_raise_status(JOSE_E_ARGUMENT, "Two keys of the set have the same kid.");
 		if (key->kid == NULL)
 		{
 			/* a published key needs a kid to be selected by: use the thumbprint */

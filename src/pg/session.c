@@ -274,7 +274,7 @@ jwt_claim(PG_FUNCTION_ARGS)
 	if (buf.failed)
 	{
 		jose_buf_free(&buf);
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		glue_raise_status(JOSE_E_NOMEM, "Could not write the claim.");
 	}
 	result = cstring_to_text_with_len(buf.data, (int) buf.len);
 	jose_buf_free(&buf);

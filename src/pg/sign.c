@@ -18,8 +18,8 @@ PG_FUNCTION_INFO_V1(jwt_sign);
 PG_FUNCTION_INFO_V1(jwt_sign_raw);
 
 /* The signing algorithm argument: NULL means the key's own. */
-static jose_alg
-sign_alg_argument(FunctionCallInfo fcinfo, int argno)
+jose_alg
+glue_sign_alg_argument(FunctionCallInfo fcinfo, int argno)
 {
 	text	   *arg;
 	jose_alg	alg;
@@ -58,7 +58,7 @@ sign_common(FunctionCallInfo fcinfo, const unsigned char *payload, size_t payloa
 			bool jwt)
 {
 	jose_keyset *keys;
-	jose_alg	alg = sign_alg_argument(fcinfo, 2);
+	jose_alg	alg = glue_sign_alg_argument(fcinfo, 2);
 	jose_workspace *ws = glue_workspace();
 	jose_limits limits = glue_limits();
 	const char *header = NULL;
@@ -70,10 +70,7 @@ sign_common(FunctionCallInfo fcinfo, const unsigned char *payload, size_t payloa
 	{
 		/* a keyring key by kid: the caller never sees it */
 		if (!PG_ARGISNULL(1))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid argument"),
-					 errdetail("Pass either a key or a kid, not both.")));
+			glue_raise_status(JOSE_E_ARGUMENT, "Pass either a key or a kid, not both.");
 		kid_key = glue_keyring_key(text_to_cstring(PG_GETARG_TEXT_PP(4)), GLUE_PURPOSE_SIGN,
 								   GetCurrentTransactionStartTimestamp());
 		one.keys = &kid_key;
@@ -90,7 +87,7 @@ sign_common(FunctionCallInfo fcinfo, const unsigned char *payload, size_t payloa
 		jose_buf_reset(&ws->aux);
 		glue_jsonb_to_text(PG_GETARG_JSONB_P(3), &ws->aux);
 		if (ws->aux.failed)
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+			glue_raise_status(JOSE_E_NOMEM, "Could not allocate the header's JSON text.");
 		header = ws->aux.data;
 	}
 
@@ -111,12 +108,7 @@ jwt_sign(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0) || (PG_ARGISNULL(1) && (PG_NARGS() <= 4 || PG_ARGISNULL(4))))
 		PG_RETURN_NULL();
 	claims = PG_GETARG_JSONB_P(0);
-	if (!JB_ROOT_IS_OBJECT(claims))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid argument"),
-				 errdetail("JWT claims must be a JSON object."),
-				 errhint("Use jwt.sign_raw() to sign other payloads.")));
+	glue_check_claims_object(claims, "Use jwt.sign_raw() to sign other payloads.");
 
 	/*
 	 * The claims text goes in the workspace's payload buffer, which signing
@@ -126,7 +118,7 @@ jwt_sign(PG_FUNCTION_ARGS)
 	jose_buf_reset(&ws->payload);
 	glue_jsonb_to_text(claims, &ws->payload);
 	if (ws->payload.failed)
-		ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		glue_raise_status(JOSE_E_NOMEM, "Could not allocate the claims' JSON text.");
 	return sign_common(fcinfo, (const unsigned char *) ws->payload.data, ws->payload.len, true);
 }
 

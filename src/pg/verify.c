@@ -24,8 +24,6 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "../core/claims.h"
-
 PG_FUNCTION_INFO_V1(jwt_verify);
 PG_FUNCTION_INFO_V1(jwt_try_verify);
 PG_FUNCTION_INFO_V1(jwt_verify_raw);
@@ -40,14 +38,11 @@ PG_FUNCTION_INFO_V1(jwt_verify_raw);
 #define ARG_AT 7
 #define ARG_TYP 8
 
-/* The options of one verification, read from the arguments. */
+/* The key and policy of one verification, read from the arguments. */
 typedef struct verify_args
 {
 	jose_keyset *keys;
-	jose_alg_set allowed;
-	jose_claims_opts claims;
-	const char *typ;
-	size_t		typ_len;
+	jose_token_policy policy;
 } verify_args;
 
 /* Seconds in an interval, as EXTRACT(epoch) counts them. */
@@ -87,10 +82,7 @@ required_arg(FunctionCallInfo fcinfo, int argno, jose_claims_opts *o)
 		return;
 	arr = PG_GETARG_ARRAYTYPE_P(argno);
 	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid argument"),
-				 errdetail("The required claims must be a one-dimensional array.")));
+		glue_raise_status(JOSE_E_ARGUMENT, "The required claims must be a one-dimensional array.");
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	names = palloc(sizeof(char *) * (n + 1));
 	lens = palloc(sizeof(size_t) * (n + 1));
@@ -99,10 +91,7 @@ required_arg(FunctionCallInfo fcinfo, int argno, jose_claims_opts *o)
 		text	   *t;
 
 		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("invalid argument"),
-					 errdetail("The required claims may not contain NULL.")));
+			glue_raise_status(JOSE_E_ARGUMENT, "The required claims may not contain NULL.");
 		t = DatumGetTextPP(elems[i]);
 		names[i] = VARDATA_ANY(t);
 		lens[i] = VARSIZE_ANY_EXHDR(t);
@@ -130,10 +119,7 @@ glue_claims_args(FunctionCallInfo fcinfo, int first, jose_claims_opts *o)
 		double		s = interval_seconds(iv);
 
 		if (!(s >= 0 && s <= 365.0 * SECS_PER_DAY))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid argument"),
-					 errdetail("The leeway must be between 0 and 365 days.")));
+			glue_raise_status(JOSE_E_ARGUMENT, "The leeway must be between 0 and 365 days.");
 		o->leeway = s;
 	}
 	required_arg(fcinfo, first + 3, o);
@@ -142,52 +128,46 @@ glue_claims_args(FunctionCallInfo fcinfo, int first, jose_claims_opts *o)
 	at = PG_ARGISNULL(first + 4) ? GetCurrentTransactionStartTimestamp()
 		: PG_GETARG_TIMESTAMPTZ(first + 4);
 	if (TIMESTAMP_NOT_FINITE(at))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid argument"),
-				 errdetail("The check time must be finite.")));
+		glue_raise_status(JOSE_E_ARGUMENT, "The check time must be finite.");
 	o->now = (double) (at - SetEpochTimestamp()) / 1000000.0;
 }
 
-/* Read every option argument that the function has. */
+/*
+ * Read every option argument that the function has into a policy that
+ * reads signed tokens: claims (jwt) or the raw payload (verify_raw).
+ */
 static void
 read_verify_args(FunctionCallInfo fcinfo, verify_args *a, bool jwt)
 {
+	jose_token_policy *p = &a->policy;
+
 	memset(a, 0, sizeof(*a));
 	a->keys = glue_key_argument(fcinfo, ARG_KEY);
-	a->allowed = glue_alg_argument(fcinfo, ARG_ALG);
+	p->forms = JOSE_FORM_JWS;
+	p->jws_algs = glue_alg_argument(fcinfo, ARG_ALG);
+	p->raw = !jwt;
 	if (!jwt)
 	{
-		a->typ = glue_text_arg(fcinfo, 3, &a->typ_len);
+		p->typ = glue_text_arg(fcinfo, 3, &p->typ_len);
 		return;
 	}
-	glue_claims_args(fcinfo, ARG_AUDIENCE, &a->claims);
-	a->typ = glue_text_arg(fcinfo, ARG_TYP, &a->typ_len);
+	glue_claims_args(fcinfo, ARG_AUDIENCE, &p->claims);
+	p->typ = glue_text_arg(fcinfo, ARG_TYP, &p->typ_len);
 }
 
 /*
- * Verify the token at argument 0 as a JWT and check its claims.  On
- * success the claims are in ws->claims.  Statuses are returned, not raised.
+ * Verify the token at argument 0 under the policy of a.  On success the
+ * claims (unless raw) are in ws->claims.  Statuses are returned, not raised.
  */
 static jose_status
-verify_jwt(FunctionCallInfo fcinfo, const verify_args *a, jose_jws *jws, jose_err *err)
+verify_token(FunctionCallInfo fcinfo, const verify_args *a, jose_token *tok, jose_err *err)
 {
-	jose_workspace *ws = glue_workspace();
 	jose_limits limits = glue_limits();
 	text	   *token = PG_GETARG_TEXT_PP(ARG_TOKEN);
-	jose_status st;
 
-	st = jose_jws_verify(ws, VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), a->keys,
-						 a->allowed, &limits, jws, err);
-	if (st != JOSE_OK)
-		return st;
-	if (a->typ != NULL &&
-		(st = jose_check_typ(&ws->header, jws->typ_node, a->typ, a->typ_len, err)) != JOSE_OK)
-		return st;
-	st = jose_jws_parse_claims(ws, jws, &limits, err);
-	if (st != JOSE_OK)
-		return st;
-	return jose_claims_check(&ws->claims, &a->claims, err);
+	jose_err_clear(err);
+	return jose_token_verify(glue_workspace(), VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token),
+							 a->keys, NULL, &a->policy, &limits, tok, err);
 }
 
 /* SQL function: jwt.verify(token text, key, ...) returns jsonb */
@@ -195,15 +175,14 @@ Datum
 jwt_verify(PG_FUNCTION_ARGS)
 {
 	verify_args a;
-	jose_jws	jws;
+	jose_token	tok;
 	jose_err	err;
 	Jsonb	   *claims;
 
 	if (PG_ARGISNULL(ARG_TOKEN) || PG_ARGISNULL(ARG_KEY))
 		PG_RETURN_NULL();
 	read_verify_args(fcinfo, &a, true);
-	jose_err_clear(&err);
-	if (verify_jwt(fcinfo, &a, &jws, &err) != JOSE_OK ||
+	if (verify_token(fcinfo, &a, &tok, &err) != JOSE_OK ||
 		glue_tree_to_jsonb(&glue_workspace()->claims, &claims, &err) != JOSE_OK)
 		glue_raise(&err);
 	PG_RETURN_JSONB_P(claims);
@@ -217,7 +196,7 @@ jwt_try_verify(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	bool		nulls[4] = {true, true, false, true};
 	verify_args a;
-	jose_jws	jws;
+	jose_token	tok;
 	jose_err	err;
 	jose_status st;
 	jose_workspace *ws;
@@ -232,8 +211,7 @@ jwt_try_verify(PG_FUNCTION_ARGS)
 	/* a bad key or option is the caller's mistake: that still raises */
 	read_verify_args(fcinfo, &a, true);
 	ws = glue_workspace();
-	jose_err_clear(&err);
-	st = verify_jwt(fcinfo, &a, &jws, &err);
+	st = verify_token(fcinfo, &a, &tok, &err);
 
 	/* an unusable key (too short for the algorithm, use/key_ops) is the caller's mistake too */
 	if (st == JOSE_E_KEY)
@@ -256,7 +234,7 @@ jwt_try_verify(PG_FUNCTION_ARGS)
 	 * next to valid = false invites using it anyway.  Claims that failed
 	 * their checks (expired, wrong audience) are shown, for diagnosis.
 	 */
-	if (jws.key != NULL && ws->claims.n_nodes > 0 &&
+	if (tok.jws.key != NULL && ws->claims.n_nodes > 0 &&
 		ws->claims.nodes[0].type == JOSE_JSON_OBJECT)
 	{
 		jose_err	perr;
@@ -283,28 +261,17 @@ Datum
 jwt_verify_raw(PG_FUNCTION_ARGS)
 {
 	verify_args a;
-	jose_jws	jws;
+	jose_token	tok;
 	jose_err	err;
-	jose_workspace *ws;
-	jose_limits limits;
-	text	   *token;
 	bytea	   *result;
 
 	if (PG_ARGISNULL(ARG_TOKEN) || PG_ARGISNULL(ARG_KEY))
 		PG_RETURN_NULL();
 	read_verify_args(fcinfo, &a, false);
-	ws = glue_workspace();
-	limits = glue_limits();
-	token = PG_GETARG_TEXT_PP(ARG_TOKEN);
-	jose_err_clear(&err);
-	if (jose_jws_verify(ws, VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), a.keys,
-						a.allowed, &limits, &jws, &err) != JOSE_OK)
+	if (verify_token(fcinfo, &a, &tok, &err) != JOSE_OK)
 		glue_raise(&err);
-	if (a.typ != NULL &&
-		jose_check_typ(&ws->header, jws.typ_node, a.typ, a.typ_len, &err) != JOSE_OK)
-		glue_raise(&err);
-	result = palloc(VARHDRSZ + jws.payload_len);
-	SET_VARSIZE(result, VARHDRSZ + jws.payload_len);
-	memcpy(VARDATA(result), jws.payload, jws.payload_len);
+	result = palloc(VARHDRSZ + tok.payload_len);
+	SET_VARSIZE(result, VARHDRSZ + tok.payload_len);
+	memcpy(VARDATA(result), tok.payload, tok.payload_len);
 	PG_RETURN_BYTEA_P(result);
 }

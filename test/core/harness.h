@@ -71,6 +71,7 @@ extern void suite_claims(void);
 extern void suite_keycache(void);
 extern void suite_jwk(void);
 extern void suite_jwe(void);
+extern void suite_token(void);
 extern void suite_security(void);
 
 #endif

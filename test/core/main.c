@@ -118,6 +118,7 @@ main(void)
 	suite_keycache();
 	suite_jwk();
 	suite_jwe();
+	suite_token();
 	suite_security();
 	printf("1..%d\n", n_tests);
 	printf("RESULT %d %d %d\n", n_passed, n_failed, n_skipped);

@@ -27,7 +27,11 @@
 #include "../../src/core/b64url.h"
 #include "../../src/core/jwe.h"
 #include "../../src/core/jwe_crypto.h"
+#include "../../src/core/jwe_keymgmt.h"
+#include "../../src/core/jwk.h"
+#include "../../src/core/key.h"
 #include "../../src/core/pkey.h"
+#include "../../src/core/token.h"
 
 #include <stdlib.h>
 
@@ -955,6 +959,61 @@ cookbook_6_nested_decrypts_and_verifies(void)
 	jose_workspace_free(&ws);
 }
 
+/*
+ * 6 again, through the one entry point: the RSA-OAEP JWE holding the PS256
+ * JWS verifies to the cookbook's claims under a policy that demands proof of
+ * origin (a public-key JWE proves none; the inner signature does), and the
+ * inner token's claims are checked (iss; exp 1300819380).
+ */
+static void
+cookbook_6_nested_through_token_verify(void)
+{
+	vec			v;
+	jose_keyset *dk,
+			   *vk;
+	jose_workspace ws;
+	jose_token_policy p;
+	jose_token	out;
+	jose_err	err;
+	const char *tok;
+
+	jose_workspace_init(&ws);
+	CHECK(vec_load(F_6, &v));
+	tok = vstr(&v, "encrypt/output/compact");
+	dk = vkey(&v, "encrypt/input/key");
+	vk = vkey(&v, "sign/input/key");
+	CHECK(tok != NULL && dk != NULL && vk != NULL);
+	if (tok != NULL && dk != NULL && vk != NULL)
+	{
+		memset(&p, 0, sizeof(p));
+		p.forms = JOSE_FORM_NESTED;
+		p.require_origin = true;
+		p.jws_algs = JOSE_ALG_BIT(JOSE_ALG_PS256);
+		p.claims.now = 1300819000;
+		p.claims.issuer = "hobbiton.example";
+		p.claims.issuer_len = strlen(p.claims.issuer);
+		jose_err_clear(&err);
+		CHECKF(jose_token_verify(&ws, tok, strlen(tok), vk, dk, &p, &limits, &out, &err) == JOSE_OK,
+			   "%s", err.detail);
+		CHECK(out.form == JOSE_FORM_NESTED);
+		CHECK(out.jwe.alg == JOSE_JWE_RSA_OAEP && out.jws.alg == JOSE_ALG_PS256);
+		CHECK(ws.claims.n_nodes > 0 &&
+			  jose_json_string_eq(&ws.claims, jose_json_member(&ws.claims, 0, "iss"),
+								  "hobbiton.example", 16));
+		p.claims.now = 1300819380;
+		CHECK_STATUS(jose_token_verify(&ws, tok, strlen(tok), vk, dk, &p, &limits, &out, &err),
+					 JOSE_E_EXPIRED);
+		p.claims.now = 1300819000;
+		p.forms = JOSE_FORM_JWE;
+		CHECK_STATUS(jose_token_verify(&ws, tok, strlen(tok), vk, dk, &p, &limits, &out, &err),
+					 JOSE_E_HEADER);
+	}
+	jose_keyset_free(dk);
+	jose_keyset_free(vk);
+	vec_free(&v);
+	jose_workspace_free(&ws);
+}
+
 /* Run fn on the vector file as the TAP point name, or skip it when absent. */
 static void
 run_on(const char *name, const char *file, void (*fn) (void))
@@ -1017,4 +1076,5 @@ suite_jwe(void)
 	run_on("rfc7520_5_8_a128kw_decrypt", F_5_8, cookbook_decrypt_compact);
 	run_on("rfc7520_5_9_zip_refused", F_5_9, cookbook_5_9_zip_refused);
 	run_on("rfc7520_6_nested_decrypts_and_verifies", F_6, cookbook_6_nested_decrypts_and_verifies);
+	run_on("rfc7520_6_nested_through_token_verify", F_6, cookbook_6_nested_through_token_verify);
 }

@@ -8,9 +8,10 @@
  * skipped (RFC 7517 section 5) but a set with no usable key is an error.
  */
 #include "harness.h"
+#include "../../src/core/jwk.h"
 #include "../../src/core/keytext.h"
 #include "../../src/core/key.h"
-#include "../../src/core/limits.h"
+#include "../../src/core/bounds.h"
 
 #include <stdlib.h>
 

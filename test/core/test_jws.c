@@ -11,7 +11,10 @@
  */
 #include "harness.h"
 #include "../../src/core/b64url.h"
+#include "../../src/core/hmac.h"
 #include "../../src/core/jws.h"
+#include "../../src/core/jwk.h"
+#include "../../src/core/key.h"
 #include "../../src/core/sig.h"
 
 #include <stdlib.h>

@@ -8,6 +8,7 @@
  * hold after every put, evicting least recently used entries first.
  */
 #include "harness.h"
+#include "../../src/core/key.h"
 #include "../../src/core/keycache.h"
 
 #include <stdlib.h>

@@ -11,7 +11,9 @@
 #include "../../src/core/jws.h"
 #include "../../src/core/keyring_row.h"
 #include "../../src/core/keytext.h"
-#include "../../src/core/limits.h"
+#include "../../src/core/bounds.h"
+#include "../../src/core/jwk.h"
+#include "../../src/core/keygen.h"
 #include "../../src/core/pkey.h"
 
 #include <stdlib.h>

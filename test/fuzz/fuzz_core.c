@@ -4,7 +4,8 @@
  *		libFuzzer entry point for the JOSE core's parsers.
  *
  * Every input goes, as a token, through JWS verification (an HMAC key and
- * an EC key), JWE decryption (a dir key and an AES key-wrap key) and
+ * an EC key), JWE decryption (a dir key and an AES key-wrap key), the
+ * token entry point (JWS, JWE or nested, with the HMAC and dir keys) and
  * inspection, and, as key text, through the JWK/JWKS and PEM loaders and
  * the reading of text and bytes keys.
  * Built with AddressSanitizer and UndefinedBehaviorSanitizer: any crash,
@@ -23,11 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/core/hmac.h"
 #include "../../src/core/jwe.h"
+#include "../../src/core/jwk.h"
 #include "../../src/core/jws.h"
+#include "../../src/core/keygen.h"
 #include "../../src/core/keytext.h"
 #include "../../src/core/pkey.h"
-#include "../../src/core/sig.h"
+#include "../../src/core/token.h"
 
 static jose_workspace ws;
 static jose_keyset *hmac_keys,
@@ -124,10 +128,24 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	o.enc = JOSE_JWE_A256GCM;
 	if (jose_jwe_encrypt(&ws, dir_keys, &o, claims, sizeof(claims) - 1, &limits, &err) == JOSE_OK)
 		add_seed(ws.out.data, ws.out.len);
+	/* a nested token: the HMAC-signed claims inside a dir JWE */
+	if (jose_jws_sign(&ws, hmac_keys, JOSE_ALG_UNKNOWN, NULL, 0, claims, sizeof(claims) - 1,
+					  true, &limits, &err) == JOSE_OK)
+	{
+		size_t		inner_len = ws.out.len;
+		unsigned char *inner = malloc(inner_len);
+
+		memcpy(inner, ws.out.data, inner_len);
+		o.cty = "JWT";
+		if (jose_jwe_encrypt(&ws, dir_keys, &o, inner, inner_len, &limits, &err) == JOSE_OK)
+			add_seed(ws.out.data, ws.out.len);
+		o.cty = NULL;
+		free(inner);
+	}
 	o.enc = JOSE_JWE_A128CBC_HS256;
 	if (jose_jwe_encrypt(&ws, kw_keys, &o, claims, sizeof(claims) - 1, &limits, &err) == JOSE_OK)
 		add_seed(ws.out.data, ws.out.len);
-	if (n_seeds != 4)
+	if (n_seeds != 5)
 		abort();
 	return 0;
 }
@@ -142,6 +160,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	jose_jws	jws;
 	jose_jwe	jwe;
 	jose_keyset *set = NULL;
+	jose_token	token;
+	static const jose_token_policy any_form = {.claims.now = 1700000000};
 	int			accepted = 0;
 
 	accepted |= jose_jws_verify(&ws, tok, len, hmac_keys, 0, &limits, &jws, &err) == JOSE_OK;
@@ -150,6 +170,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	accepted |= jose_jws_verify(&ws, tok, len, ec_keys, 0, &limits, &jws, &err) == JOSE_OK;
 	accepted |= jose_jwe_decrypt(&ws, tok, len, dir_keys, 0, 0, &limits, &jwe, &err) == JOSE_OK;
 	accepted |= jose_jwe_decrypt(&ws, tok, len, kw_keys, 0, 0, &limits, &jwe, &err) == JOSE_OK;
+	accepted |= jose_token_verify(&ws, tok, len, hmac_keys, dir_keys, &any_form, &limits,
+								  &token, &err) == JOSE_OK;
 	if (jose_jws_parse(&ws, tok, len, &limits, true, &jws, &err) == JOSE_OK)
 		(void) jose_jws_parse_claims(&ws, &jws, &limits, &err);
 

@@ -281,8 +281,8 @@ test('PostgREST sequence: a role claim naming a role authenticator is not a memb
     const token = await serverSigned(claimsFor('alice', { role }), HS_KID);
     assert.deepEqual(await requestError(c, { headers: bearer(token) }), {
       code: '42501',
-      message: `permission denied to set role "${role}"`,
-      detail: 'The token\'s role claim names a role the connecting role is not a member of.',
+      message: 'permission denied to set role',
+      detail: `The token's role claim names role "${role}", which the connecting role is not a member of.`,
     }, `role claim ${role}`);
     assert.deepEqual(await idleState(c), { role: AUTHENTICATOR, claims: null, request_claims: null });
   }

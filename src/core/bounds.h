@@ -1,17 +1,18 @@
 /*-------------------------------------------------------------------------
  *
- * limits.h
+ * bounds.h
  *		Bounds on every length, count and depth taken from input.
  *
  * Hosts may lower or raise the per-call limits (jose_limits); the constants
  * here are hard ceilings that keep key parsing and bookkeeping bounded.
+ * (Named bounds.h, not limits.h, so that it never shadows <limits.h>.)
  *
- * src/core/limits.h
+ * src/core/bounds.h
  *
  *-------------------------------------------------------------------------
  */
-#ifndef JOSE_LIMITS_H
-#define JOSE_LIMITS_H
+#ifndef JOSE_BOUNDS_H
+#define JOSE_BOUNDS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -50,4 +51,4 @@ typedef struct jose_limits
 /* Largest HMAC secret, in bytes. */
 #define JOSE_MAX_SECRET_LEN 8192
 
-#endif							/* JOSE_LIMITS_H */
+#endif							/* JOSE_BOUNDS_H */
