@@ -49,7 +49,7 @@ REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw 
 	asym_keys asym_rsa asym_ecdsa asym_eddsa asym_attacks key_tools \
 	jwe_basic jwe_attacks \
 	session keyring rls_security postgrest keyring_trigger_guards \
-	pgjwt_compat
+	pgjwt_compat supabase_takeover coming_from
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config
