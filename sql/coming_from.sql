@@ -10,6 +10,9 @@
 \set VERBOSITY default
 SELECT current_user AS su \gset
 
+-- t.postgrest_request(): one request as PostgREST makes it
+\ir sql/fixtures/postgrest_request.sql
+
 -- 1. jwt.jwk_from_secret: text (its UTF-8 bytes) or bytea, bound to an alg, kid if given
 SELECT jwt.jwk_from_secret('reallyreallyreallyreallyverysafe') AS default_alg,
        jwt.jwk_from_secret('reallyreallyreallyreallyverysafe', 'HS256', 'postgrest') AS with_kid,
@@ -192,7 +195,7 @@ CREATE ROLE authenticator LOGIN NOINHERIT;
 GRANT anon, authenticated TO authenticator;
 GRANT USAGE ON SCHEMA t TO authenticated, authenticator;
 CREATE SCHEMA auth;
--- Supabase Auth's four functions (and t.postgrest_request): sql/fixtures/supabase.sql
+-- Supabase Auth's four functions: sql/fixtures/supabase.sql
 \ir sql/fixtures/supabase.sql
 GRANT USAGE ON SCHEMA auth TO anon, authenticated;
 CREATE TABLE public.coming_from_todos (id int, owner uuid, task text);

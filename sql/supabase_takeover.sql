@@ -25,6 +25,9 @@ RESET client_min_messages;
 SELECT t.outcome('SELECT jwt.supabase_takeover()') AS no_auth_schema;
 SELECT count(*) AS restored_without_auth_schema FROM jwt.supabase_restore();
 
+-- t.postgrest_request(): one request as PostgREST makes it
+\ir sql/fixtures/postgrest_request.sql
+
 -- Supabase's roles (supabase/postgres init scripts)
 CREATE ROLE anon NOLOGIN NOINHERIT;
 CREATE ROLE authenticated NOLOGIN NOINHERIT;
@@ -36,8 +39,8 @@ CREATE SCHEMA auth AUTHORIZATION supabase_auth_admin;
 GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;
 GRANT USAGE ON SCHEMA t TO anon, authenticated, authenticator, supabase_auth_admin;
 
--- The four functions as Supabase Auth defines them, owned by supabase_auth_admin,
--- and t.postgrest_request(), one request as PostgREST makes it: sql/fixtures/supabase.sql
+-- The four functions as Supabase Auth defines them, owned by supabase_auth_admin:
+-- sql/fixtures/supabase.sql
 \ir sql/fixtures/supabase.sql
 ALTER FUNCTION auth.uid() OWNER TO supabase_auth_admin;
 ALTER FUNCTION auth.role() OWNER TO supabase_auth_admin;

@@ -202,6 +202,14 @@ pgjwt_decode(const char *src, size_t len, unsigned char *dst, size_t *outlen,
 	int			end = 0;
 	unsigned char *p = dst;
 
+	/*
+	 * Canonical, unpadded base64url (what every JWT library writes) decodes
+	 * to the same bytes either way: take the fast path, and walk the rules
+	 * below only for what it refuses.
+	 */
+	if (jose_b64url_decode(src, len, dst, outlen))
+		return true;
+
 	/* the padding counts characters, as length() does */
 	for (size_t i = 0; i < len; i++)
 		if (((unsigned char) src[i] & 0xC0) != 0x80)
@@ -443,70 +451,195 @@ bounds_scalar(void *state, char *token, JsonTokenType type)
 		b->value[b->pending] = token;
 }
 
+/* JSON's whitespace, as PostgreSQL's lexer knows it. */
+static inline const char *
+skip_json_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* The end of the string whose opening quote is at p, in JSON without backslashes. */
+static inline const char *
+string_end(const char *p, const char *end)
+{
+	const char *q = memchr(p + 1, '"', end - p - 1);
+
+	return q ? q + 1 : end;
+}
+
 /*
- * Check that s (len bytes, database encoding) is what the json type
- * accepts, and with bounds, read nbf and exp as json ->> does.  ->> parses
- * with every string de-escaped, which refuses some valid json text (a
- * \u0000 escape, a lone surrogate): such a payload is valid, but its
- * bounds are unreadable, which matters only if the window is looked at.
+ * Read nbf and exp of valid JSON text s that holds no backslash, as ->>
+ * would: with no escape anywhere, a string member's value is its raw text
+ * and de-escaping cannot fail, so walking the top-level members gives the
+ * same answer as PostgreSQL's de-escaping parser, at a fraction of its
+ * cost.  Any value but a string or a number is no bound.
  */
 static void
-pgjwt_check_json(char *s, int len, const char *what, pgjwt_bounds *bounds)
+scan_plain_bounds(const char *s, int len, pgjwt_bounds *b)
 {
-	JsonLexContext *lex;
+	const char *end = s + len;
+	const char *p = skip_json_space(s, end);
+
+	if (p >= end || *p != '{')
+		return;					/* ->> of a non-object is NULL */
+	p = skip_json_space(p + 1, end);
+	while (p < end && *p == '"')
+	{
+		const char *name = p + 1;
+		const char *name_end = string_end(p, end) - 1;
+		const char *value;
+		const char *value_end;
+		int			which = -1;
+
+		for (int i = 0; i < 2; i++)
+			if (name_end - name == 3 && memcmp(name, pgjwt_bound_names[i], 3) == 0)
+				which = i;
+		p = skip_json_space(name_end + 1, end);
+		p = skip_json_space(p + 1, end);	/* the colon */
+		value = p;
+		if (*p == '"')
+		{
+			value_end = string_end(p, end);
+			p = value_end;
+			value++;
+			value_end--;
+		}
+		else if (*p == '{' || *p == '[')
+		{
+			int			depth = 0;
+
+			/* skip the container; strings may hold brackets */
+			for (; p < end; p++)
+			{
+				if (*p == '"')
+					p = string_end(p, end) - 1;
+				else if (*p == '{' || *p == '[')
+					depth++;
+				else if ((*p == '}' || *p == ']') && --depth == 0)
+				{
+					p++;
+					break;
+				}
+			}
+			value = value_end = NULL;
+		}
+		else
+		{
+			while (p < end && *p != ',' && *p != '}' && *p != ' ' && *p != '\t' &&
+				   *p != '\n' && *p != '\r')
+				p++;
+			value_end = p;
+			/* a number's text; true, false and null are no number */
+			if (*value != '-' && (*value < '0' || *value > '9'))
+				value = value_end = NULL;
+		}
+		if (which >= 0)
+			b->value[which] = value ? pnstrdup(value, value_end - value) : NULL;
+		p = skip_json_space(p, end);
+		if (p >= end || *p != ',')
+			break;
+		p = skip_json_space(p + 1, end);
+	}
+}
+
+/*
+ * Read nbf and exp of the payload (valid json text s, len bytes, database
+ * encoding) as json ->> does.  ->> parses with every string de-escaped,
+ * which refuses some valid json text (a \u0000 escape, a lone surrogate):
+ * such a payload's bounds are unreadable, which raises only if the window
+ * is looked at.
+ */
+static void
+pgjwt_read_bounds(char *s, int len, pgjwt_bounds *b)
+{
+	JsonSemAction sem = {0};
 	JsonParseErrorType res;
 
-	if (bounds != NULL)
+	memset(b, 0, sizeof(*b));
+	b->pending = -1;
+	if (memchr(s, '\\', len) == NULL)
 	{
-		JsonSemAction sem = {0};
-
-		memset(bounds, 0, sizeof(*bounds));
-		bounds->pending = -1;
-		bounds->lex = makeJsonLexContextCstringLen(s, len, GetDatabaseEncoding(), true);
-		sem.semstate = bounds;
-		sem.object_field_start = bounds_field_start;
-		sem.object_field_end = bounds_field_end;
-		sem.scalar = bounds_scalar;
-		res = pg_parse_json(bounds->lex, &sem);
-		if (res == JSON_SUCCESS)
-			return;
-		bounds->unreadable = json_errdetail(res, bounds->lex);
+		scan_plain_bounds(s, len, b);
+		return;
 	}
-
-	/* exactly what json_in accepts */
-	lex = makeJsonLexContextCstringLen(s, len, GetDatabaseEncoding(), false);
-	res = pg_parse_json(lex, &nullSemAction);
+	b->lex = makeJsonLexContextCstringLen(s, len, GetDatabaseEncoding(), true);
+	sem.semstate = b;
+	sem.object_field_start = bounds_field_start;
+	sem.object_field_end = bounds_field_end;
+	sem.scalar = bounds_scalar;
+	res = pg_parse_json(b->lex, &sem);
 	if (res != JSON_SUCCESS)
-		pgjwt_raise(JOSE_E_JSON, "The %s is not JSON: %s", what, json_errdetail(res, lex));
+		b->unreadable = json_errdetail(res, b->lex);
 }
+
+/*
+ * The last header part that passed, and its json text: almost every token
+ * a backend sees has the same header, and whether a text is valid JSON
+ * depends on nothing else, so its check is done once.
+ */
+#define PGJWT_HEADER_CACHE 128
+static char last_header_part[PGJWT_HEADER_CACHE];
+static size_t last_header_part_len = 0;
+static char last_header_json[PGJWT_HEADER_CACHE];
+static size_t last_header_json_len = 0;
 
 /*
  * One part of a token (header or payload) as a json value: the bytes
  * pgjwt_decode gives, which must be UTF-8 (convert_from), in the database
- * encoding, checked by the json type's own parser.
+ * encoding, and what the json type's own parser accepts.
  */
 static text *
-pgjwt_part(const char *seg, size_t len, const char *what, pgjwt_bounds *bounds)
+pgjwt_part(const char *seg, size_t len, const char *what, bool is_header)
 {
-	unsigned char *raw = palloc(JOSE_B64URL_DECODED_MAX(len + 3) + 1);
-	size_t		n;
+	text	   *result;
 	char	   *s;
+	size_t		n;
 	jose_err	err;
+	JsonLexContext *lex;
+	JsonParseErrorType res;
 
+	if (is_header && len > 0 && len == last_header_part_len && memcmp(seg, last_header_part, len) == 0)
+		return cstring_to_text_with_len(last_header_json, (int) last_header_json_len);
+
+	/* decoded straight into the text value */
+	result = (text *) palloc(VARHDRSZ + JOSE_B64URL_DECODED_MAX(len + 3) + 1);
+	s = VARDATA(result);
 	jose_err_clear(&err);
-	if (!pgjwt_decode(seg, len, raw, &n, what, &err))
+	if (!pgjwt_decode(seg, len, (unsigned char *) s, &n, what, &err))
 		glue_raise(&err);
-	if (!pg_verify_mbstr(PG_UTF8, (const char *) raw, (int) n, true))
+	if (!pg_verify_mbstr(PG_UTF8, s, (int) n, true))
 		pgjwt_raise(JOSE_E_JSON, "The %s is not valid UTF-8.", what);
-	s = (char *) raw;
-	s[n] = '\0';
 	if (GetDatabaseEncoding() != PG_UTF8)
 	{
-		s = pg_any_to_server(s, (int) n, PG_UTF8);
-		n = strlen(s);
+		char	   *converted;
+
+		s[n] = '\0';
+		converted = pg_any_to_server(s, (int) n, PG_UTF8);
+		if (converted != s)
+		{
+			n = strlen(converted);
+			result = cstring_to_text_with_len(converted, (int) n);
+			s = VARDATA(result);
+		}
 	}
-	pgjwt_check_json(s, (int) n, what, bounds);
-	return cstring_to_text_with_len(s, (int) n);
+	SET_VARSIZE(result, VARHDRSZ + n);
+
+	/* exactly what json_in accepts */
+	lex = makeJsonLexContextCstringLen(s, (int) n, GetDatabaseEncoding(), false);
+	res = pg_parse_json(lex, &nullSemAction);
+	if (res != JSON_SUCCESS)
+		pgjwt_raise(JOSE_E_JSON, "The %s is not JSON: %s", what, json_errdetail(res, lex));
+
+	if (is_header && len <= PGJWT_HEADER_CACHE && n <= PGJWT_HEADER_CACHE)
+	{
+		memcpy(last_header_part, seg, len);
+		last_header_part_len = len;
+		memcpy(last_header_json, s, n);
+		last_header_json_len = n;
+	}
+	return result;
 }
 
 /*
@@ -546,19 +679,22 @@ pgjwt_bound(const pgjwt_bounds *b, int i, TimestampTz *out)
 }
 
 /*
- * Whether the window [nbf, exp) of the payload holds the transaction's
- * start time (the tstzrange of pgjwt's verify).  A payload ->> cannot
- * read raises, as it does in pgjwt.
+ * Whether the window [nbf, exp) of the payload (valid json text, database
+ * encoding) holds the transaction's start time (the tstzrange of pgjwt's
+ * verify).  A payload ->> cannot read raises, as it does in pgjwt.
  */
 static bool
-pgjwt_window(const pgjwt_bounds *b)
+pgjwt_window(char *payload, int payload_len)
 {
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
 	TimestampTz lower = 0,
 				upper = 0;
 	bool		has_lower,
 				has_upper;
+	pgjwt_bounds bounds;
+	pgjwt_bounds *b = &bounds;
 
+	pgjwt_read_bounds(payload, payload_len, b);
 	if (b->unreadable != NULL)
 		pgjwt_raise(JOSE_E_JSON, "PostgreSQL's json operators cannot read the payload: %s",
 					b->unreadable);
@@ -583,9 +719,11 @@ pgjwt_verify(PG_FUNCTION_ARGS)
 			   *dot2,
 			   *end3 = NULL;
 	int			sig_ok = -1;	/* false, true, or -1 for NULL */
-	pgjwt_bounds bounds;
+	char	   *payload = NULL;
+	int			payload_len = 0;
 
-	InitMaterializedSRF(fcinfo, 0);
+	/* the executor's row type: building it from the catalog per call costs more than a verify */
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 
 	/* a NULL token is a row of NULLs, as pgjwt's SQL gives */
 	if (PG_ARGISNULL(0))
@@ -610,15 +748,18 @@ pgjwt_verify(PG_FUNCTION_ARGS)
 			end3 = tok + len;
 	}
 
-	values[0] = PointerGetDatum(pgjwt_part(tok, dot1 ? (size_t) (dot1 - tok) : len,
-										   "header", NULL));
+	values[0] = PointerGetDatum(pgjwt_part(tok, dot1 ? (size_t) (dot1 - tok) : len, "header", true));
 	nulls[0] = false;
 	if (dot1 != NULL)
 	{
 		const char *p2 = dot1 + 1;
 		size_t		p2_len = dot2 ? (size_t) (dot2 - p2) : (size_t) (tok + len - p2);
 
-		values[1] = PointerGetDatum(pgjwt_part(p2, p2_len, "payload", &bounds));
+		text	   *part = pgjwt_part(p2, p2_len, "payload", false);
+
+		values[1] = PointerGetDatum(part);
+		payload = VARDATA(part);
+		payload_len = (int) VARSIZE(part) - VARHDRSZ;
 		nulls[1] = false;
 	}
 
@@ -650,7 +791,7 @@ pgjwt_verify(PG_FUNCTION_ARGS)
 		nulls[2] = false;
 	else
 	{
-		bool		in_window = nulls[1] ? true : pgjwt_window(&bounds);
+		bool		in_window = payload == NULL || pgjwt_window(payload, payload_len);
 
 		if (sig_ok == 1 || !in_window)
 		{
