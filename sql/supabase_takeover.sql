@@ -192,7 +192,15 @@ SELECT c.pos, c.name, o.outcome AS without_pre_request, w.outcome AS with_pre_re
 --
 -- Verified, by a superuser: only claims token_ext verified count
 --
+-- a session that planned a query on auth.uid() before sees the change at once
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub":"b0b00000-0000-4000-8000-000000000002"}', true) IS NOT NULL AS claims_set;
+PREPARE whoami AS SELECT auth.uid();
+EXECUTE whoami;
 SELECT * FROM jwt.supabase_takeover();
+EXECUTE whoami;
+DEALLOCATE whoami;
+COMMIT;
 SELECT * FROM jwt.supabase_status();
 SELECT p.proname, pg_get_functiondef(p.oid) AS definition FROM pg_proc p
  WHERE p.pronamespace = 'auth'::regnamespace AND p.proname = 'jwt';
