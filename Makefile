@@ -1,6 +1,6 @@
 # token_ext: JSON Web Tokens for PostgreSQL (PGXS build)
 
-EXTENSION = token_ext token_ext_supabase
+EXTENSION = token_ext token_ext_supabase token_ext_pgjwt
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" token_ext.control)
 
 MODULE_big = token_ext
@@ -43,19 +43,21 @@ OBJS = \
 	src/pg/keyarg.o \
 	src/pg/keyring.o \
 	src/pg/keytools.o \
+	src/pg/pgjwt.o \
 	src/pg/session.o \
 	src/pg/sign.o \
 	src/pg/state.o \
 	src/pg/verify.o
 
-DATA = $(wildcard sql/token_ext--*.sql sql/token_ext_supabase--*.sql)
+DATA = $(wildcard sql/token_ext--*.sql sql/token_ext_supabase--*.sql sql/token_ext_pgjwt--*.sql)
 PGFILEDESC = "token_ext - JSON Web Tokens (JWS, JWE, JWK) for PostgreSQL"
 
 REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw \
 	asym_keys asym_rsa asym_ecdsa asym_eddsa asym_attacks key_tools \
 	jwe_basic jwe_attacks \
 	session keyring rls_security postgrest keyring_trigger_guards \
-	security_schema security_identity
+	security_schema security_identity \
+	pgjwt_compat supabase_takeover coming_from
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config

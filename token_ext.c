@@ -195,7 +195,7 @@ _PG_init(void)
 
 	DefineCustomStringVariable("token_ext.role_claim",
 							   "Sets the claim that names the database role (PostgREST: jwt-role-claim-key).",
-							   "A dotted path of object members, such as .role or .app_metadata.role.",
+							   "PostgREST's jwt-role-claim-key paths: .role, .app_metadata.role, .\"https://example.com/role\", .roles[0], $.role.",
 							   &token_ext_role_claim,
 							   ".role",
 							   PGC_SUSET, 0,

@@ -2,7 +2,8 @@
 # Benchmark of token_ext (not a test), in one run against one server that
 # this script starts (cluster .pgrun/bench, port 54343) and stops:
 #  1. HS256 jwt.sign and jwt.verify next to pgcrypto's C hmac() over inputs
-#     of the same size, and a pgjwt-style SQL implementation;
+#     of the same size, and a pgjwt-style SQL implementation, which the
+#     drop-in token_ext_pgjwt's sign and verify are measured against;
 #  2. RS256, PS256, ES256, ES256K, EdDSA jwt.verify and jwt.sign next to a
 #     bare C loop over the same OpenSSL calls (bench/c/asym_loop.c), with
 #     the same keys and signing inputs;
@@ -28,7 +29,7 @@ BUILD=1
 for arg in "$@"; do
   case $arg in
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -106,6 +107,10 @@ SELECT bench_run(6, 'pgjwt-style verify (SQL + pgcrypto)',
   :pgjwt_reps) \gset x_
 SELECT bench_run(7, 'pgjwt-style sign (SQL + pgcrypto)',
   'SELECT count(pgjwt_like.sign(claims_json, bench_secret())) FROM bench_claims', :pgjwt_reps) \gset x_
+SELECT bench_run(8, 'token_ext_pgjwt verify (pgjwt''s, in C)',
+  'SELECT count(*) FROM bench_token, pgjwt_compat.verify(token, bench_secret()) v WHERE v.valid', :reps) \gset x_
+SELECT bench_run(9, 'token_ext_pgjwt sign (pgjwt''s, in C)',
+  'SELECT count(pgjwt_compat.sign(claims_json, bench_secret())) FROM bench_claims', :reps) \gset x_
 SQL
 
 # Every measured query must have counted every row (a verify that failed
@@ -142,6 +147,17 @@ SELECT r.label AS "operation (one core)",
                   WHEN 5 THEN CASE WHEN h.hmac_ms / r.best_ms >= 0.6 THEN 'met (>= 0.60x)' ELSE 'MISSED (>= 0.60x)' END
                   ELSE '' END AS "target"
 FROM r, h ORDER BY r.pos;
+SQL
+# the drop-in for pgjwt next to pgjwt's own SQL, on the same tokens and claims
+psql_b -d "$DB" -P footer=off -v rows="$ROWS" <<'SQL'
+WITH r AS (SELECT pos, (SELECT min(x) FROM unnest(runs_ms) x) AS best_ms FROM bench_result)
+SELECT op AS "pgjwt function",
+       to_char(:rows / (c.best_ms / 1000), 'FM9,999,999') AS "token_ext_pgjwt ops/s",
+       to_char(:rows / (b.best_ms / 1000), 'FM9,999,999') AS "pgjwt-style ops/s",
+       to_char(b.best_ms / c.best_ms, 'FM9990.0') || 'x' AS "ratio",
+       CASE WHEN b.best_ms / c.best_ms >= 10 THEN 'met' ELSE 'MISSED' END || ' (>= 10x)' AS "target"
+FROM (VALUES ('verify', 8, 6), ('sign', 9, 7)) v(op, compat, baseline)
+JOIN r c ON c.pos = v.compat JOIN r b ON b.pos = v.baseline;
 SQL
 cat <<'NOTE'
 ops/s = rows / best wall time of "SELECT count(f(...)) FROM <table>", timed inside the

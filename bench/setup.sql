@@ -104,6 +104,10 @@ FROM (
 ) jwt
 $$;
 
+-- token_ext_pgjwt: the same six functions as pgjwt, on token_ext's C code
+CREATE SCHEMA pgjwt_compat;
+CREATE EXTENSION token_ext_pgjwt SCHEMA pgjwt_compat;
+
 -- The claims as json for the pgjwt-style sign (pgjwt takes json and signs
 -- its text as given): the exact compact text jwt.sign produced, so both
 -- sign the same payload bytes.

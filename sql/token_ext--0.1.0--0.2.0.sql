@@ -55,3 +55,216 @@ $guard$;
 -- checked and announced too
 ALTER TABLE keyring ENABLE ALWAYS TRIGGER keyring_validate;
 ALTER TABLE keyring ENABLE ALWAYS TRIGGER keyring_changed;
+
+-- ---------------------------------------------------------------------------
+-- roads in (issue 11): a PostgREST jwt-secret as a JWK, and a database built
+-- like Supabase's moved onto verified claims
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION jwk_from_secret(secret bytea, alg text DEFAULT 'HS256', kid text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_jwk_from_secret'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION jwk_from_secret(bytea, text, text) IS
+'oct JWK of an HMAC secret (k base64url, no padding), bound to alg (HS256, HS384, HS512; NULL: unbound), with kid if given';
+
+CREATE FUNCTION jwk_from_secret(secret text, alg text DEFAULT 'HS256', kid text DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_jwk_from_secret'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION jwk_from_secret(text, text, text) IS
+'oct JWK of an HMAC secret given as text (its UTF-8 bytes, as PostgREST''s jwt-secret), bound to alg, with kid if given';
+
+-- Supabase's auth.uid(), auth.role(), auth.email() and auth.jwt() read
+-- PostgREST's request.jwt.claims, which any SQL user can set.  Policies
+-- refer to them by OID, so they are replaced in place (CREATE OR REPLACE
+-- keeps the OID, the owner, the grants and the comment, and every policy
+-- keeps working unchanged).  Each original definition is first copied to
+-- auth.<name>_before_token_ext(), with the original's owner and grants:
+-- that copy is the record supabase_restore() puts back, and what the
+-- staged mode falls back to.  The new bodies are SQL-standard (BEGIN
+-- ATOMIC), so they depend on token_ext's readers: token_ext cannot be
+-- dropped from under them.  The functions run with the caller's rights:
+-- only a superuser or the owner of those functions (with CREATE on schema
+-- auth) can take them over, and they say so when anyone else tries.
+CREATE FUNCTION supabase_status()
+RETURNS TABLE (function text, owner regrole, mode text, saved text)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $status$
+    SELECT format('auth.%s()', v.name), coalesce(p.proowner, c.proowner)::regrole,
+           -- a body that calls its saved copy is staged; one that calls
+           -- token_ext's readers (and not the copy) is verified
+           CASE WHEN EXISTS (SELECT FROM pg_depend d
+                              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                                AND d.refclassid = 'pg_proc'::regclass AND d.refobjid = c.oid) THEN 'staged'
+                WHEN EXISTS (SELECT FROM pg_depend d JOIN pg_proc q ON q.oid = d.refobjid
+                              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                                AND d.refclassid = 'pg_proc'::regclass
+                                AND q.pronamespace = 'jwt'::regnamespace) THEN 'verified' END,
+           CASE WHEN c.oid IS NOT NULL THEN format('auth.%s_before_token_ext()', v.name) END
+      FROM (VALUES (1, 'uid'), (2, 'role'), (3, 'email'), (4, 'jwt')) v(pos, name)
+      LEFT JOIN pg_proc p ON p.proname = v.name AND p.pronamespace = to_regnamespace('auth')
+                         AND p.pronargs = 0
+      LEFT JOIN pg_proc c ON c.proname = v.name || '_before_token_ext'
+                         AND c.pronamespace = to_regnamespace('auth') AND c.pronargs = 0
+     WHERE p.oid IS NOT NULL OR c.oid IS NOT NULL
+     ORDER BY v.pos
+$status$;
+
+COMMENT ON FUNCTION supabase_status() IS
+'the Supabase auth functions there are: their owner, whether jwt.supabase_takeover() took them over (mode verified or staged) and the saved original';
+
+CREATE FUNCTION supabase_takeover(mode text DEFAULT 'verified')
+RETURNS TABLE (function text, status text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $takeover$
+DECLARE
+    f record;
+    def text;
+    saved text;
+    body text;
+    grantee text;
+    found_any boolean := false;
+BEGIN
+    IF mode IS NULL OR mode NOT IN ('verified', 'staged') THEN
+        RAISE EXCEPTION 'invalid argument'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('The mode is %s; it is ''verified'' or ''staged''.',
+                                  coalesce(quote_literal(mode), 'NULL'));
+    END IF;
+
+    -- check everything first: either all are taken over, or none
+    FOR f IN
+        SELECT s.function, s.owner, p.prorettype, v.result,
+               (SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+                 WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') AS extension
+          FROM @extschema@.supabase_status() s
+          JOIN pg_proc p ON p.oid = to_regprocedure(s.function)
+          JOIN (VALUES ('auth.uid()', 'uuid'::regtype), ('auth.role()', 'text'::regtype),
+                       ('auth.email()', 'text'::regtype), ('auth.jwt()', 'jsonb'::regtype)) v(function, result)
+            ON v.function = s.function
+    LOOP
+        found_any := true;
+        IF f.prorettype <> f.result THEN
+            RAISE EXCEPTION 'cannot take over %', f.function
+                USING ERRCODE = 'wrong_object_type',
+                      DETAIL = format('%s returns %s; Supabase''s returns %s.', f.function, f.prorettype::regtype, f.result);
+        END IF;
+        IF f.extension IS NOT NULL THEN
+            RAISE EXCEPTION 'cannot take over %', f.function
+                USING ERRCODE = 'object_in_use',
+                      DETAIL = format('%s belongs to extension %s.', f.function, f.extension),
+                      HINT = CASE WHEN f.extension = 'token_ext_supabase'
+                                  THEN 'token_ext_supabase''s functions already read verified claims.' END;
+        END IF;
+        IF NOT pg_has_role(current_user, f.owner, 'USAGE') THEN
+            RAISE EXCEPTION 'permission denied to take over %', f.function
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('Only a superuser or the owner of %s (role %s) can replace it.',
+                                      f.function, f.owner);
+        END IF;
+    END LOOP;
+    IF NOT found_any THEN
+        RAISE EXCEPTION 'no Supabase auth functions to take over'
+            USING ERRCODE = 'undefined_function',
+                  DETAIL = 'There is no auth.uid(), auth.role(), auth.email() or auth.jwt().',
+                  HINT = 'In a database without them, CREATE EXTENSION token_ext_supabase creates them.';
+    END IF;
+    IF NOT has_schema_privilege('auth', 'CREATE') THEN
+        RAISE EXCEPTION 'permission denied to take over the Supabase auth functions'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'Their original definitions are kept in schema auth, which needs CREATE on it.';
+    END IF;
+
+    FOR f IN
+        SELECT s.function, s.mode AS current_mode, v.name, v.result, v.reader, p.oid, p.proowner, p.proacl
+          FROM @extschema@.supabase_status() s
+          JOIN pg_proc p ON p.oid = to_regprocedure(s.function)
+          JOIN (VALUES ('uid', 'uuid', 'jwt.uid()'), ('role', 'text', 'jwt.role()'),
+                       ('email', 'text', 'jwt.claim(''email'')'), ('jwt', 'jsonb', 'jwt.claims()')) v(name, result, reader)
+            ON format('auth.%s()', v.name) = s.function
+    LOOP
+        saved := f.name || '_before_token_ext';
+        IF f.current_mode IS NULL THEN
+            -- the definition as it is now (Supabase's, or a later migration's)
+            def := pg_get_functiondef(f.oid);
+            EXECUTE format('CREATE OR REPLACE FUNCTION auth.%I()', saved) || substr(def, strpos(def, E'\n'));
+            EXECUTE format('ALTER FUNCTION auth.%I() OWNER TO %s', saved, f.proowner::regrole);
+            EXECUTE format('REVOKE ALL ON FUNCTION auth.%I() FROM PUBLIC', saved);
+            FOR grantee IN
+                SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
+                  FROM aclexplode(coalesce(f.proacl, acldefault('f', f.proowner))) a
+                 WHERE a.privilege_type = 'EXECUTE'
+            LOOP
+                EXECUTE format('GRANT EXECUTE ON FUNCTION auth.%I() TO %s', saved, grantee);
+            END LOOP;
+            EXECUTE format('COMMENT ON FUNCTION auth.%I() IS %L', saved,
+                           format('%s as it was before jwt.supabase_takeover(); jwt.supabase_restore() puts it back', f.function));
+        END IF;
+        IF mode = 'verified' THEN
+            body := format('SELECT %s', f.reader);
+        ELSE
+            body := format('SELECT CASE WHEN jwt.authenticated() THEN %s ELSE auth.%I() END', f.reader, saved);
+        END IF;
+        EXECUTE format('CREATE OR REPLACE FUNCTION auth.%I() RETURNS %s LANGUAGE sql STABLE PARALLEL %s BEGIN ATOMIC %s; END',
+                       f.name, f.result,
+                       CASE WHEN mode = 'verified' THEN 'SAFE'
+                            ELSE (SELECT CASE p.proparallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END
+                                    FROM pg_proc p WHERE p.oid = format('auth.%I()', saved)::regprocedure) END,
+                       body);
+        function := f.function;
+        status := CASE WHEN mode = 'verified' THEN 'verified claims'
+                       ELSE 'verified claims, else as before (staged)' END;
+        RETURN NEXT;
+    END LOOP;
+END
+$takeover$;
+
+COMMENT ON FUNCTION supabase_takeover(text) IS
+'make Supabase''s auth.uid(), auth.role(), auth.email(), auth.jwt() read verified claims, in place (policies unchanged); mode ''staged'' falls back to their old definitions until a token is authenticated';
+
+CREATE FUNCTION supabase_restore()
+RETURNS TABLE (function text, status text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $restore$
+DECLARE
+    f record;
+    def text;
+BEGIN
+    FOR f IN SELECT * FROM @extschema@.supabase_status()
+    LOOP
+        IF (f.mode IS NOT NULL OR f.saved IS NOT NULL) AND NOT pg_has_role(current_user, f.owner, 'USAGE') THEN
+            RAISE EXCEPTION 'permission denied to restore %', f.function
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('Only a superuser or the owner of %s (role %s) can replace it.',
+                                      f.function, f.owner);
+        END IF;
+        function := f.function;
+        IF f.mode IS NOT NULL AND f.saved IS NULL THEN
+            RAISE EXCEPTION 'cannot restore %', f.function
+                USING ERRCODE = 'undefined_function',
+                      DETAIL = format('Its original definition, %s, is gone.',
+                                      replace(f.function, '()', '_before_token_ext()'));
+        ELSIF f.mode IS NOT NULL THEN
+            def := pg_get_functiondef(f.saved::regprocedure);
+            EXECUTE format('CREATE OR REPLACE FUNCTION %s', f.function) || substr(def, strpos(def, E'\n'));
+            status := 'restored';
+        ELSIF f.saved IS NOT NULL THEN
+            status := 'left as it is (redefined since the takeover)';
+        ELSE
+            status := 'not taken over';
+        END IF;
+        IF f.saved IS NOT NULL THEN
+            EXECUTE format('DROP FUNCTION %s', f.saved);
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$restore$;
+
+COMMENT ON FUNCTION supabase_restore() IS
+'undo jwt.supabase_takeover(): put back the saved definitions of auth.uid(), auth.role(), auth.email(), auth.jwt()';

@@ -100,6 +100,12 @@ extern int	glue_sqlstate(jose_status status);
  */
 extern jose_keyset *glue_key_argument(FunctionCallInfo fcinfo, int argno);
 
+/*
+ * Key cache tags of readings other than keyarg.c's (which uses 1 to 3):
+ * the same bytes read another way are another entry.
+ */
+#define GLUE_KEY_TAG_PGJWT_SECRET 16	/* pgjwt.c: raw bytes, any length */
+
 /* The key set for a key value of type bytea, text or jsonb (see above). */
 extern jose_keyset *glue_key_value(Oid type, Datum value);
 

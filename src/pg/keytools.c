@@ -13,6 +13,7 @@
 #include "../core/keytext.h"
 
 #include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -211,4 +212,105 @@ jwt_jwks(PG_FUNCTION_ARGS)
 	}
 	appendStringInfoString(&out, "]}");
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
+}
+
+/*
+ * SQL function: jwt.jwk_from_secret(secret bytea|text, alg text, kid text)
+ * returns jsonb
+ *
+ * An oct JWK of an HMAC secret, so a PostgREST jwt-secret (text, or the
+ * bytes of a base64 one) can go into the keyring without building base64url
+ * by hand.  The secret is read as any key argument (text as its UTF-8
+ * bytes); a PEM or a JWK is refused, since it is no secret.  No kid is
+ * made up: a thumbprint of a secret is a hash of it, which would let
+ * anyone who sees a token test guesses of a weak secret offline.
+ */
+PG_FUNCTION_INFO_V1(jwt_jwk_from_secret);
+
+Datum
+jwt_jwk_from_secret(PG_FUNCTION_ARGS)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	jose_alg	alg = JOSE_ALG_HS256;
+	jose_buf   *buf = &glue_workspace()->aux;
+	jose_keyset *set;
+	jose_key   *key;
+	jose_err	err;
+	const char *kid = NULL;
+	size_t		kid_len = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (type == TEXTOID)
+	{
+		text	   *t = PG_GETARG_TEXT_PP(0);
+
+		if (jose_text_has_pem_armour(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) ||
+			jose_text_looks_like_jwk(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)))
+		{
+			jose_fail(&err, JOSE_E_KEY, "The text is a PEM block or a JWK, not a secret.");
+			glue_raise_hint(&err, "A JWK or JWKS goes into jwt.keyring as it is; jwt.jwk_from_pem() reads a PEM key.");
+		}
+	}
+	if (!PG_ARGISNULL(1))
+	{
+		text	   *name = PG_GETARG_TEXT_PP(1);
+
+		alg = jose_alg_lookup(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+		if (alg != JOSE_ALG_HS256 && alg != JOSE_ALG_HS384 && alg != JOSE_ALG_HS512)
+		{
+			char		quoted[JOSE_QUOTE_MAX];
+
+			glue_raise_status(JOSE_E_ALG_UNSUPPORTED,
+							  "%s is not an HMAC algorithm: a secret's JWK is for HS256, HS384 or HS512.",
+							  jose_quote(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), quoted));
+		}
+	}
+
+	if (!PG_ARGISNULL(2))
+	{
+		text	   *kid_arg = PG_GETARG_TEXT_PP(2);
+
+		kid_len = VARSIZE_ANY_EXHDR(kid_arg);
+		if (kid_len == 0 || kid_len > JOSE_MAX_KID_LEN)
+			glue_raise_status(JOSE_E_ARGUMENT, "A kid is 1 to %d bytes long.", JOSE_MAX_KID_LEN);
+		kid = pg_server_to_any(VARDATA_ANY(kid_arg), (int) kid_len, PG_UTF8);
+		if (kid != VARDATA_ANY(kid_arg))
+			kid_len = strlen(kid);
+	}
+
+	/* the secret, parsed as a key argument: bytes, limits, and no public key in disguise */
+	set = glue_key_value(type, PG_GETARG_DATUM(0));
+	key = set->keys[0];
+	if (set->is_set || key->from_jwk || key->kty != JOSE_KTY_OCT)
+		glue_raise_status(JOSE_E_KEY, "The argument is a key, not a secret.");
+	/* long enough for the algorithm (without one: for HS256) */
+	jose_err_clear(&err);
+	if (jose_key_check_jws(key, alg, JOSE_OP_VERIFY, &err) != JOSE_OK)
+		glue_raise(&err);
+
+	jose_buf_reset(buf);
+	jose_buf_puts(buf, "{\"kty\":\"oct\",\"k\":\"");
+	jose_buf_append_b64url(buf, key->secret, key->secret_len);
+	jose_buf_puts(buf, "\"");
+	if (!PG_ARGISNULL(1))
+	{
+		jose_buf_puts(buf, ",\"alg\":\"");
+		jose_buf_puts(buf, jose_alg_get(alg)->name);
+		jose_buf_puts(buf, "\"");
+	}
+	if (kid != NULL)
+	{
+		jose_buf_puts(buf, ",\"kid\":");
+		jose_json_write_string(buf, kid, kid_len);
+	}
+	jose_buf_puts(buf, "}");
+	if (buf->failed)
+	{
+		if (buf->data != NULL)
+			OPENSSL_cleanse(buf->data, buf->len);
+		jose_buf_reset(buf);
+		glue_raise_status(JOSE_E_NOMEM, "Could not build the JWK.");
+	}
+	PG_RETURN_JSONB_P(buf_to_jsonb(buf));
 }

@@ -32,6 +32,7 @@ if (setupError) {
   await import('./jwe_tampering.mjs');
   await import('./cookbook_rfc7520_jwe.mjs');
   await import('./postgrest_sequence.mjs');
+  await import('./pgjwt_compat_jose.mjs');
 }
 
 const { failed } = await run();

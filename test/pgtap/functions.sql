@@ -1,7 +1,7 @@
 -- functions.sql: every jwt.* function exists with its exact signature and
 -- result type.  (labels.sql checks that no unlisted function exists.)
 BEGIN;
-SELECT plan(142);
+SELECT plan(152);
 
 -- signing
 SELECT has_function('jwt', 'sign', ARRAY['jsonb', 'bytea', 'text', 'jsonb'], 'jwt.sign(jsonb, bytea, text, jsonb) exists');
@@ -168,6 +168,17 @@ SELECT function_returns('jwt', 'keyring_jwks', ARRAY[]::text[], 'jsonb');
 SELECT has_function('jwt', 'keyring_trigger', ARRAY[]::text[], 'jwt.keyring_trigger() exists');
 SELECT function_returns('jwt', 'keyring_trigger', ARRAY[]::text[], 'trigger');
 SELECT has_table('jwt', 'keyring', 'jwt.keyring exists');
+-- roads in: the key tool for PostgREST secrets, the Supabase takeover
+SELECT has_function('jwt', 'jwk_from_secret', ARRAY['bytea', 'text', 'text'], 'jwt.jwk_from_secret(bytea, text, text) exists');
+SELECT function_returns('jwt', 'jwk_from_secret', ARRAY['bytea', 'text', 'text'], 'jsonb');
+SELECT has_function('jwt', 'jwk_from_secret', ARRAY['text', 'text', 'text'], 'jwt.jwk_from_secret(text, text, text) exists');
+SELECT function_returns('jwt', 'jwk_from_secret', ARRAY['text', 'text', 'text'], 'jsonb');
+SELECT has_function('jwt', 'supabase_status', ARRAY[]::text[], 'jwt.supabase_status() exists');
+SELECT function_returns('jwt', 'supabase_status', ARRAY[]::text[], 'setof record');
+SELECT has_function('jwt', 'supabase_takeover', ARRAY['text'], 'jwt.supabase_takeover(text) exists');
+SELECT function_returns('jwt', 'supabase_takeover', ARRAY['text'], 'setof record');
+SELECT has_function('jwt', 'supabase_restore', ARRAY[]::text[], 'jwt.supabase_restore() exists');
+SELECT function_returns('jwt', 'supabase_restore', ARRAY[]::text[], 'setof record');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -13,7 +13,7 @@
 -- input) and none runs as SECURITY DEFINER.  A function missing from this
 -- table, or present in the table but not installed, fails a test.
 BEGIN;
-SELECT plan(214);
+SELECT plan(229);
 
 CREATE TEMP TABLE expected_labels (sig text, vol "char", strict bool, par "char");
 INSERT INTO expected_labels VALUES
@@ -59,6 +59,14 @@ INSERT INTO expected_labels VALUES
   ('jwt.authenticated()', 's', false, 's'),
   ('jwt.keyring_jwks()', 's', false, 'r'),
   ('jwt.keyring_trigger()', 'v', false, 'u'),
+  -- roads in: jwk_from_secret is a pure function of its arguments (not STRICT:
+  -- NULL alg and kid mean "none"); the Supabase status reads the catalog
+  -- (STABLE); takeover and restore replace functions (VOLATILE, PARALLEL UNSAFE)
+  ('jwt.jwk_from_secret(bytea,text,text)', 'i', false, 's'),
+  ('jwt.jwk_from_secret(text,text,text)', 'i', false, 's'),
+  ('jwt.supabase_status()', 's', false, 's'),
+  ('jwt.supabase_takeover(text)', 'v', false, 'u'),
+  ('jwt.supabase_restore()', 'v', false, 'u'),
   -- encryption (JWE): every key overload, and every key pair of the nested forms
   ('jwt.encrypt(jsonb,bytea,text,text,jsonb)', 'v', false, 's'),
   ('jwt.encrypt(jsonb,text,text,text,jsonb)', 'v', false, 's'),
