@@ -113,6 +113,7 @@ stop_chroot_processes() {
   local pids i
   pids=$(chroot_pids)
   [ -z "$pids" ] && return 0
+  echo "stopping what still runs in the root: pids" $pids
   kill -TERM $pids 2>/dev/null
   for i in $(seq 30); do
     pids=$(chroot_pids); [ -z "$pids" ] && return 0
@@ -147,7 +148,7 @@ cleanup() {
   elif [ "$KEEP" = 1 ]; then
     echo "kept the Debian 12 root in $ROOT"
   else
-    rm -rf --one-file-system "$ROOT"
+    rm -rf --one-file-system "$ROOT" && echo "removed $ROOT"
   fi
   return $status
 }
@@ -210,11 +211,17 @@ run_in_root() {
   done
   say "$cmd (log: $LOGS/$name.log)"
   start=$(date +%s)
-  chroot "$ROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${env[@]}" \
-    /bin/bash -c "cd /root/token_ext && $cmd" </dev/null 2>&1 \
-    | tee "$LOGS/$name.log" | grep --line-buffered '^== ' | sed -u 's/^/   /'
-  STATUS=${PIPESTATUS[0]}
+  # in the background, so that a TERM or INT reaches the trap at once
+  # (cleanup then stops what runs inside the root)
+  (
+    chroot "$ROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${env[@]}" \
+      /bin/bash -c "cd /root/token_ext && $cmd" </dev/null 2>&1 \
+      | tee "$LOGS/$name.log" | grep --line-buffered '^== ' | sed -u 's/^/   /'
+    exit "${PIPESTATUS[0]}"
+  ) &
+  wait $!
+  STATUS=$?
   SECONDS_TAKEN=$(( $(date +%s) - start ))
 }
 
