@@ -140,5 +140,6 @@ cat <<TXT
 
 == token_ext is installed and the demo server is running.
    connect:  psql -h $CLUSTER -p $PORT -U postgres token_ext_demo
-   stop:     $( [ "$(id -u)" = 0 ] && echo "runuser -u postgres -- " )$PG_BIN/pg_ctl -D $CLUSTER/data stop
+   stop:     $( [ "$(id -u)" = 0 ] && echo "(cd / && runuser -u postgres -- $PG_BIN/pg_ctl -D $CLUSTER/data stop)" \
+                || echo "$PG_BIN/pg_ctl -D $CLUSTER/data stop" )
 TXT

@@ -29,17 +29,37 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Install the named Debian packages that are missing (idempotent).
+# apt knows an installable version of every named package.  A fresh image
+# (debian:12) ships with empty package lists: apt-get install would then
+# print "E: Unable to locate package" for each, so look before installing.
+apt_knows() {
+  local known
+  known=$(apt-cache policy "$@" 2>/dev/null | grep -c '^  Candidate: [^(]')
+  [ "$known" -eq $# ]
+}
+
+# Install the named Debian packages that are missing (idempotent).  The
+# package lists are updated first when they lack one of them, and again
+# (once) if the install fails on lists gone stale.
 ensure_packages() {
   local missing=()
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
+  local updated=0
+  if ! apt_knows "${missing[@]}"; then
+    say "updating apt's package lists"
+    as_root apt-get update -qq || return 1
+    updated=1
+  fi
   say "installing Debian packages: ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" \
-    || { as_root apt-get update && as_root env DEBIAN_FRONTEND=noninteractive \
-           apt-get install -y --no-install-recommends "${missing[@]}"; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    && return 0
+  [ "$updated" = 1 ] && return 1
+  say "updating apt's package lists, then installing again"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
 # Node.js and npm, for the interop tests and the benchmark's jose baseline.
@@ -48,10 +68,12 @@ ensure_node() {
   ensure_packages nodejs npm
 }
 
-# Make the private copy of the PostgreSQL installation named by TOKEN_EXT_PG_ROOT.
+# Make the private copy of the PostgreSQL installation named by TOKEN_EXT_PG_ROOT:
+# binaries and libraries, share files, and the headers (pg_config reports
+# the include directories relative to itself, so PGXS builds look there).
 ensure_pg_root() {
   [ -n "$PG_ROOT" ] || return 0
-  [ -x "$PG_BIN/postgres" ] && [ -d "$PG_ROOT/usr/include/postgresql" ] && return 0
+  [ -x "$PG_BIN/postgres" ] && [ -f "$PG_ROOT/usr/include/postgresql/$PG_MAJOR/server/postgres.h" ] && return 0
   say "copying PostgreSQL $PG_MAJOR into $PG_ROOT"
   mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql" "$PG_ROOT/usr/include"
   cp -a /usr/lib/postgresql/$PG_MAJOR "$PG_ROOT/usr/lib/postgresql/"
@@ -74,9 +96,12 @@ server_user() {
   if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi
 }
 
-# Run a command as the server user.
+# Run a command as the server user.  As root, run it from /, a directory
+# postgres can enter (initdb and pg_ctl complain "could not change directory"
+# when started in one it cannot, such as a checkout under /root); every
+# path given to it is absolute.
 as_server_user() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # Pick a cluster directory: $1 inside the project if the server user can

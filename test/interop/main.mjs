@@ -4,6 +4,7 @@
 // scratch database (see lib/db.mjs), and the output ends with
 // "RESULT <passed> <failed> <skipped>".
 
+import './lib/node_compat.mjs'; // first: sets up what this Node lacks before jose loads
 import { run, test } from './lib/tap.mjs';
 import { openScratchDatabase, closeScratchDatabase } from './lib/db.mjs';
 
