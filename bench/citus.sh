@@ -164,7 +164,7 @@ run_pgbench() {
   sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\)/\1/p' "$WORK/pgbench.out"
 }
 
-say "pgbench: $CLIENTS clients, ${SECS} s each, -M simple, as $ROLE, $ROUNDS rounds"
+say "pgbench: $CLIENTS clients, ${SECS} s each, -M simple, as $ROLE, $ROUNDS round(s) per type"
 declare -A best=([claims]=0 [token_hs]=0 [token_es]=0)
 for round in $(seq 1 "$ROUNDS"); do
   order="claims token_hs token_es"
