@@ -73,12 +73,15 @@ ensure_node() {
 # the include directories relative to itself, so PGXS builds look there).
 ensure_pg_root() {
   [ -n "$PG_ROOT" ] || return 0
-  [ -x "$PG_BIN/postgres" ] && [ -f "$PG_ROOT/usr/include/postgresql/$PG_MAJOR/server/postgres.h" ] && return 0
+  # pg_config of the copy names the copy's include directory too, so the
+  # server headers (of postgresql-server-dev) are copied with the rest
+  [ -x "$PG_BIN/postgres" ] && [ -f "$PG_ROOT/usr/include/postgresql/$PG_MAJOR/server/postgres.h" ] &&
+    return 0
   say "copying PostgreSQL $PG_MAJOR into $PG_ROOT"
-  mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql" "$PG_ROOT/usr/include"
-  cp -a /usr/lib/postgresql/$PG_MAJOR "$PG_ROOT/usr/lib/postgresql/"
-  cp -a /usr/share/postgresql/$PG_MAJOR "$PG_ROOT/usr/share/postgresql/"
-  cp -a /usr/include/postgresql "$PG_ROOT/usr/include/"
+  mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql" "$PG_ROOT/usr/include/postgresql"
+  [ -x "$PG_BIN/postgres" ] || cp -a /usr/lib/postgresql/$PG_MAJOR "$PG_ROOT/usr/lib/postgresql/"
+  [ -d "$PG_ROOT/usr/share/postgresql/$PG_MAJOR" ] || cp -a /usr/share/postgresql/$PG_MAJOR "$PG_ROOT/usr/share/postgresql/"
+  cp -a /usr/include/postgresql/. "$PG_ROOT/usr/include/postgresql/"
   chmod 755 "$PG_ROOT" "$PG_ROOT/usr" "$PG_ROOT/usr/lib" "$PG_ROOT/usr/share" "$PG_ROOT/usr/include"
 }
 
@@ -116,7 +119,8 @@ cluster_dir() {
   fi
 }
 
-# Start (creating if needed) a cluster in $1 listening on socket port $2.
+# Start (creating if needed) a cluster in $1 listening on socket port $2;
+# CLUSTER_EXTRA_CONF holds more postgresql.conf lines for a new cluster.
 cluster_start() {
   local dir=$1 port=$2
   if [ ! -f "$dir/data/PG_VERSION" ]; then
@@ -135,6 +139,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 log_min_messages = warning
+${CLUSTER_EXTRA_CONF:-}
 CONF
   fi
   if ! as_server_user $PG_BIN/pg_ctl -D "$dir/data" status >/dev/null 2>&1; then
