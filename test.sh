@@ -48,6 +48,7 @@ cluster_stop "$CLUSTER"; rm -rf "$CLUSTER"
 cluster_start "$CLUSTER" "$PORT" || { echo "0 passed, 1 failed"; exit 1; }
 [ "$(id -u)" = 0 ] && chmod 777 "$CLUSTER"
 
+run_suite meta test/meta/run.sh
 run_suite core test/core/run.sh
 run_suite regress test/regress.sh
 run_suite pgtap test/pgtap/run.sh

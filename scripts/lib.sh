@@ -20,7 +20,7 @@ export PATH="$PG_BIN:$PATH"
 # tools that make the key-file corpus of the key shapes test.
 DEB_PACKAGES=(build-essential postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
   libssl-dev postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
-  clang-14 libclang-rt-14-dev openssl openssh-client)
+  clang-14 libclang-rt-14-dev openssl openssh-client python3)
 
 say() { printf '\n== %s\n' "$*"; }
 

@@ -56,6 +56,11 @@ $guard$;
 ALTER TABLE keyring ENABLE ALWAYS TRIGGER keyring_validate;
 ALTER TABLE keyring ENABLE ALWAYS TRIGGER keyring_changed;
 
+-- one key, one kid: the stored JWK carries the row's kid (0.1.0 replaced it
+-- only in the headers of the tokens it signed)
+UPDATE keyring SET key = key || pg_catalog.jsonb_build_object('kid', kid)
+ WHERE key->>'kid' IS DISTINCT FROM kid;
+
 -- ---------------------------------------------------------------------------
 -- roads in (issue 11): a PostgREST jwt-secret as a JWK, and a database built
 -- like Supabase's moved onto verified claims
