@@ -12,6 +12,7 @@ OBJS = \
 	src/core/claims.o \
 	src/core/compact.o \
 	src/core/hmac.o \
+	src/core/inspect.o \
 	src/core/interrupt.o \
 	src/core/json.o \
 	src/core/jwe.o \

@@ -59,3 +59,10 @@ SELECT c.name, t.outcome(format('SELECT jwt.decode(%L)', c.token)) AS outcome FR
 SELECT t.outcome(format('SELECT jwt.decode(%L)', repeat('A', 65537))) AS over_limit;
 -- the error as raised
 SELECT * FROM jwt.decode('eyJhbGciOiJIUzI1NiJ9.e30');
+
+-- decoding is for looking: a JWE shows its protected header (its payload is
+-- ciphertext), and a JWS whose payload is not JSON shows it as base64url
+SELECT kind, header ? 'enc' AS has_enc, header->>'alg' AS alg, payload, signature, payload_base64url
+  FROM jwt.decode(jwt.encrypt('{"sub":"x"}'::jsonb, 'an-aes-256-dir-key-of-32-bytes!!', 'dir', 'A256GCM'));
+SELECT kind, header, payload, payload_base64url, convert_from(decode(translate(payload_base64url, '-_', '+/') || '=', 'base64'), 'UTF8') AS shown
+  FROM jwt.decode(jwt.sign_raw('hello', 'a-secret-of-at-least-32-bytes!!!'));

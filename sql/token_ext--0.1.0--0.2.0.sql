@@ -273,3 +273,15 @@ $restore$;
 
 COMMENT ON FUNCTION supabase_restore() IS
 'undo jwt.supabase_takeover(): put back the saved definitions of auth.uid(), auth.role(), auth.email(), auth.jwt()';
+
+-- jwt.decode shows every token: a JWS whose payload is not JSON (its payload
+-- as base64url), and a JWE (its protected header); two new columns say which
+DROP FUNCTION decode(text);
+CREATE FUNCTION decode(token text, OUT header jsonb, OUT payload jsonb, OUT signature bytea,
+                       OUT kind text, OUT payload_base64url text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_decode_v2'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION decode(text) IS
+'UNVERIFIED look at a token: a JWS''s header, payload (as JSON when it is JSON) and signature, or a JWE''s protected header; nothing is checked, never trust the result';

@@ -541,13 +541,14 @@ COMMENT ON FUNCTION decrypt_and_verify(text, jsonb, jsonb, text, text, text, tex
 -- ---------------------------------------------------------------------------
 -- inspection (no verification)
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION decode(token text, OUT header jsonb, OUT payload jsonb, OUT signature bytea)
+CREATE FUNCTION decode(token text, OUT header jsonb, OUT payload jsonb, OUT signature bytea,
+                       OUT kind text, OUT payload_base64url text)
 RETURNS record
-AS 'MODULE_PATHNAME', 'jwt_decode'
+AS 'MODULE_PATHNAME', 'jwt_decode_v2'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION decode(text) IS
-'UNVERIFIED header, payload and signature of a JWS: nothing is checked, never trust the result';
+'UNVERIFIED look at a token: a JWS''s header, payload (as JSON when it is JSON) and signature, or a JWE''s protected header; nothing is checked, never trust the result';
 
 -- ---------------------------------------------------------------------------
 -- key cache

@@ -134,7 +134,7 @@ SELECT results_eq(
      WHERE n.nspname = 'jwt' AND p.proname IN ('try_verify', 'decode', 'key_cache_stats')
      ORDER BY 1$$,
   $$SELECT a COLLATE "C", b COLLATE "C" FROM (VALUES
-    ('jwt.decode(text)', 'header,payload,signature'),
+    ('jwt.decode(text)', 'header,payload,signature,kind,payload_base64url'),
     ('jwt.key_cache_stats()', 'entries,bytes,hits,misses'),
     ('jwt.try_verify(text,bytea,text,text,text,interval,text[],timestamp with time zone,text)', 'header,payload,valid,error'),
     ('jwt.try_verify(text,jsonb,text,text,text,interval,text[],timestamp with time zone,text)', 'header,payload,valid,error'),
