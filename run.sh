@@ -11,8 +11,20 @@ CLUSTER=$(cluster_dir "$TOP/.pgrun/demo")
 
 ensure_packages "${DEB_PACKAGES[@]}"
 build_and_install
-say "starting PostgreSQL $PG_MAJOR in $CLUSTER"
-cluster_start "$CLUSTER" "$PORT"
+
+# The library is preloaded, so that its settings exist in every session from
+# its start (SHOW and pg_settings list them, and a value set before the first
+# token_ext call is checked at once).  A preloaded library is read when the
+# server starts: restart it so that it runs the code just built.
+say "starting PostgreSQL $PG_MAJOR in $CLUSTER, with token_ext preloaded"
+cluster_stop "$CLUSTER"
+CLUSTER_EXTRA_CONF="shared_preload_libraries = 'token_ext'" cluster_start "$CLUSTER" "$PORT"
+if ! psql -qAtX -d postgres -c "SHOW shared_preload_libraries" | grep -qw token_ext; then
+  # a cluster made by an earlier version of this script
+  psql -qX -d postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'token_ext'"
+  cluster_stop "$CLUSTER"
+  cluster_start "$CLUSTER" "$PORT"
+fi
 psql -qX -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'token_ext_demo'" | grep -q 1 \
   || psql -qX -d postgres -c "CREATE DATABASE token_ext_demo"
 # reinstall the extension so the demo always runs the code just built
@@ -23,6 +35,9 @@ psql -qX -d token_ext_demo -c "SET client_min_messages = warning" -c "DROP SCHEM
 say "token_ext at work"
 psql -X -d token_ext_demo -v ON_ERROR_STOP=0 <<'SQL'
 \pset footer off
+\echo '-- preloaded: the settings exist from the first statement of every session'
+SELECT name, setting, unit FROM pg_settings WHERE name LIKE 'token_ext.%' AND name <> 'token_ext.claims' ORDER BY name LIMIT 6;
+
 \echo '-- a secret of at least 32 bytes for HS256 (in real use: from a keyring, never from query text)'
 SELECT 'demo-secret-0123456789-abcdefghij' AS secret \gset
 
@@ -64,6 +79,9 @@ SQL
 say "row-level security on verified claims"
 psql -X -d token_ext_demo -v ON_ERROR_STOP=0 <<'SQL'
 \pset footer off
+\echo '-- preloaded: the settings exist from the first statement of every session'
+SELECT name, setting, unit FROM pg_settings WHERE name LIKE 'token_ext.%' AND name <> 'token_ext.claims' ORDER BY name LIMIT 6;
+
 SET client_min_messages = warning;
 \echo '-- a server-held signing key: callers never see it'
 INSERT INTO jwt.keyring (kid, purposes, key) VALUES ('demo-2026', '{sign,verify}', jwt.generate_key('ES256'));

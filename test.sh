@@ -54,6 +54,7 @@ run_suite regress test/regress.sh
 run_suite pgtap test/pgtap/run.sh
 run_suite interop test/interop/run.sh
 run_suite keyshapes test/keyshapes/run.sh
+run_suite readme test/readme/run.sh
 run_suite stress test/stress/run.sh
 run_suite citus test/citus/run.sh
 run_suite fuzz test/fuzz/run.sh
