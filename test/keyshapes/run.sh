@@ -6,7 +6,8 @@
 # CRLF line ends, leading blank lines or a comment, `openssl pkcs12`
 # exports ("Bag Attributes" first), certificate chains, traditional and
 # EC-PARAMETERS-first private keys, OpenSSH lines and RFC 4716 blocks, JWK
-# and JWKS text with whitespace, and base64 DER without armour.
+# and JWKS text with whitespace or a byte-order mark, and base64 DER without
+# armour.
 #
 # For each shape, against the server of test.sh (PGHOST/PGPORT/PGUSER):
 #   - a token signed with the shape's own private key verifies with the
@@ -171,6 +172,14 @@ PRE
     if [ "$key" = "-" ]; then token=":'rsa_token'"; else token=":'${key}_token'"; fi
     material=true; [ "$file" = bom_text ] && material=false
     echo "SELECT check_shape('$file, $label', :'shape', '$key', $token, $material);"
+  done
+  # JWK and JWKS text as people paste it: pretty-printed, after a byte-order mark, in a set
+  for k in rsa ec ed; do
+    echo "\\set pub \`cat $WORK/$k.pub\`"
+    echo "SELECT jsonb_pretty(jwt.jwk_from_pem(:'pub')) AS shape \\gset"
+    echo "SELECT check_shape('$k JWK text, pretty-printed', :'shape', '$k', :'${k}_token');"
+    echo "SELECT check_shape('$k JWK text after a byte-order mark and a blank line', E'\\uFEFF\\n' || :'shape', '$k', :'${k}_token');"
+    echo "SELECT check_shape('$k JWKS text, pretty-printed', jsonb_pretty(jsonb_build_object('keys', jsonb_build_array(:'shape'::jsonb))), '$k', :'${k}_token');"
   done
   # the DER bytes of a public key, as bytea, are never a secret either
   for k in rsa ec ed; do
