@@ -43,6 +43,7 @@ OBJS = \
 	src/pg/keyarg.o \
 	src/pg/keyring.o \
 	src/pg/keytools.o \
+	src/pg/memory.o \
 	src/pg/pgjwt.o \
 	src/pg/session.o \
 	src/pg/sign.o \
