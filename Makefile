@@ -58,7 +58,7 @@ REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw 
 	jwe_basic jwe_attacks \
 	session keyring rls_security postgrest keyring_trigger_guards \
 	security_schema security_identity \
-	pgjwt_compat supabase_takeover coming_from
+	pgjwt_compat supabase_takeover coming_from memory_stats
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config

@@ -1,8 +1,10 @@
 -- setup.sql: the fixtures of the replica suite, made on the primary (as
 -- postgres) and replayed on the standby.
 --
--- Roles: replica_app (LOGIN, no superuser) runs the tests; replica_web is
--- the role its tokens name (PostgREST's db-pre-request switches to it).
+-- Roles: replica_app (LOGIN, no superuser) runs the tests, with
+-- token_ext.leeway set for it in the catalog; replica_web is the role its
+-- tokens name (PostgREST's db-pre-request switches to it).  login(uid)
+-- signs with keyring key rep-es by kid (SECURITY DEFINER).
 -- Keyring: rep-es (ES256, sign and verify) and rep-hs (HS256, verify); the
 -- key rep-new is made now but kept aside in replica_pending, for the
 -- standby session to see it arrive.  Table notes has a policy on jwt.uid().
@@ -28,6 +30,15 @@ $$;
 INSERT INTO jwt.keyring (kid, purposes, key) VALUES ('rep-es', '{sign,verify}', jwt.generate_key('ES256'));
 INSERT INTO jwt.keyring (kid, purposes, alg, key)
 VALUES ('rep-hs', '{verify}', 'HS256', jwt.jwk_from_secret('replica-secret-0123456789abcdefgh'));
+
+-- signing by kid, as README.md's login(): owned by the keyring's owner
+CREATE FUNCTION login(uid uuid) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog
+AS $$ SELECT jwt.sign(jsonb_build_object('sub', uid, 'role', 'replica_web'), kid => 'rep-es') $$;
+
+-- a setting in the catalog (ALTER ROLE ... SET) replicates with it
+ALTER ROLE replica_app IN DATABASE token_ext_replica SET token_ext.leeway = '45s';
 
 CREATE TABLE replica_pending (kid text, key jsonb);
 INSERT INTO replica_pending VALUES ('rep-new', jwt.generate_key('ES256') || '{"kid":"rep-new"}');

@@ -2,7 +2,7 @@
 -- non-superuser replica_app, read-only.
 --
 -- Keys given as arguments (verify, sign, encrypt, decrypt, try_verify,
--- decode); jwt.authenticate with keyring keys (transaction scope) and every
+-- decode); signing by kid; a replicated setting; jwt.authenticate with keyring keys (transaction scope) and every
 -- claims reader, under a policy; jwt.authenticate_request; keyring_jwks and
 -- memory_stats.  Then the primary adds, retires and deletes keyring keys
 -- (primary.sh, which waits until the standby has replayed each change) and
@@ -11,7 +11,7 @@
 -- (of the last statement) and LAST_ERROR_MESSAGE.  run.sh passes the
 -- tokens and keys as variables (setup.sql's replica_fixture) and here,
 -- this folder.
--- tests: 32
+-- tests: 34
 SET default_transaction_read_only = on;
 SELECT pg_backend_pid() AS pid \gset
 
@@ -33,6 +33,12 @@ SELECT tap(jwt.decrypt(jwt.encrypt(:'claims'::jsonb, :'dir_key'::bytea, 'dir', '
            'jwt.encrypt on the standby, and the token decrypts');
 SELECT tap((jwt.try_verify(:'tok_hs', :'secret')).valid AND (jwt.decode(:'tok_es')).header ->> 'kid' = 'rep-es',
            'jwt.try_verify and jwt.decode');
+SELECT tap(jwt.verify(login('00000000-0000-4000-8000-000000000002'), :'es_public'::jsonb) ->> 'sub'
+             = '00000000-0000-4000-8000-000000000002',
+           'jwt.sign by kid with keyring key rep-es (a SECURITY DEFINER login function)');
+SELECT tap(current_setting('token_ext.leeway') = '45s',
+           'token_ext.leeway set for the role on the primary (ALTER ROLE ... SET) holds here',
+           current_setting('token_ext.leeway'));
 
 -- jwt.authenticate with the keyring, transaction scope, and every reader
 BEGIN;
