@@ -44,6 +44,7 @@ OBJS = \
 	src/pg/keyarg.o \
 	src/pg/keyring.o \
 	src/pg/keytools.o \
+	src/pg/memory.o \
 	src/pg/pgjwt.o \
 	src/pg/session.o \
 	src/pg/sign.o \
@@ -58,7 +59,7 @@ REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw 
 	jwe_basic jwe_attacks \
 	session keyring rls_security postgrest keyring_trigger_guards \
 	security_schema security_identity \
-	pgjwt_compat supabase_takeover coming_from upgrade
+	pgjwt_compat supabase_takeover coming_from memory_stats upgrade
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config

@@ -285,3 +285,18 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION decode(text) IS
 'UNVERIFIED look at a token: a JWS''s header, payload (as JSON when it is JSON) and signature, or a JWE''s protected header; nothing is checked, never trust the result';
+
+-- ---------------------------------------------------------------------------
+-- memory of this backend (issue 12: hostile load, memory flat)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION memory_stats()
+RETURNS TABLE (area text, entries bigint, bytes bigint)
+AS 'MODULE_PATHNAME', 'jwt_memory_stats'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION memory_stats() IS
+'what token_ext holds in this backend, by area: its malloc''d caches and buffers, and its memory contexts (rows do not overlap)';
+
+-- like pg_backend_memory_contexts, for superusers and the roles they grant:
+-- the keyring cache's row tells how many server-held keys there are
+REVOKE EXECUTE ON FUNCTION memory_stats() FROM PUBLIC;

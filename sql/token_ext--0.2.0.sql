@@ -979,3 +979,18 @@ $restore$;
 
 COMMENT ON FUNCTION supabase_restore() IS
 'undo jwt.supabase_takeover(): put back the saved definitions of auth.uid(), auth.role(), auth.email(), auth.jwt()';
+
+-- ---------------------------------------------------------------------------
+-- memory of this backend (issue 12: hostile load, memory flat)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION memory_stats()
+RETURNS TABLE (area text, entries bigint, bytes bigint)
+AS 'MODULE_PATHNAME', 'jwt_memory_stats'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION memory_stats() IS
+'what token_ext holds in this backend, by area: its malloc''d caches and buffers, and its memory contexts (rows do not overlap)';
+
+-- like pg_backend_memory_contexts, for superusers and the roles they grant:
+-- the keyring cache's row tells how many server-held keys there are
+REVOKE EXECUTE ON FUNCTION memory_stats() FROM PUBLIC;

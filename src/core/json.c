@@ -53,6 +53,13 @@ jose_json_free(jose_json *doc)
 	memset(doc, 0, sizeof(*doc));
 }
 
+/* Bytes of storage a document holds (its node and text capacities). */
+size_t
+jose_json_capacity(const jose_json *doc)
+{
+	return (size_t) doc->cap_nodes * sizeof(jose_jnode) + doc->text_cap;
+}
+
 /* Fail with a syntax error at the current position. */
 static jose_status
 syntax_error(parser *p, const char *problem)

@@ -76,6 +76,9 @@ extern void jose_json_init(jose_json *doc);
 /* Release a document's storage. */
 extern void jose_json_free(jose_json *doc);
 
+/* Bytes of storage a document holds (its node and text capacities). */
+extern size_t jose_json_capacity(const jose_json *doc);
+
 /*
  * Parse src (len bytes) into doc, replacing what it held.  `what` names the
  * input in error details ("header", "payload").  JOSE_E_JSON for bad syntax,

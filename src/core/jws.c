@@ -50,6 +50,35 @@ jose_workspace_free(jose_workspace *ws)
 	jose_buf_free(&ws->aux);
 }
 
+/*
+ * Bytes of storage a workspace holds, and in *parts how many of its
+ * buffers and documents hold any.  Buffers keep their storage between
+ * calls, so this grows to the largest input seen (bounded by the limits)
+ * and then stays.
+ */
+size_t
+jose_workspace_capacity(const jose_workspace *ws, size_t *parts)
+{
+	const jose_json *docs[] = {&ws->header, &ws->claims, &ws->outer};
+	const jose_buf *bufs[] = {&ws->payload, &ws->inner, &ws->scratch, &ws->out, &ws->aux};
+	size_t		bytes = 0;
+
+	*parts = 0;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+	{
+		size_t		n = jose_json_capacity(docs[i]);
+
+		bytes += n;
+		*parts += n > 0;
+	}
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+	{
+		bytes += bufs[i]->cap;
+		*parts += bufs[i]->cap > 0;
+	}
+	return bytes;
+}
+
 /* Wipe a buffer's whole storage and empty it. */
 static void
 wipe_buf(jose_buf *buf)

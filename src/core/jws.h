@@ -64,6 +64,12 @@ extern void jose_workspace_wipe(jose_workspace *ws);
 extern void jose_workspace_free(jose_workspace *ws);
 
 /*
+ * Bytes of storage a workspace holds (the capacities of its buffers and
+ * documents), and in *parts how many of them hold any.
+ */
+extern size_t jose_workspace_capacity(const jose_workspace *ws, size_t *parts);
+
+/*
  * Split and decode a compact JWS and check its header (alg present and
  * supported, crit, kid, typ, b64, zip).  Verifies nothing.  With inspect,
  * the header only has to be a JSON object (for showing any token).

@@ -155,4 +155,13 @@ extern jose_keyset *glue_keyring_keys(unsigned purposes, TimestampTz at);
 /* The keyring key kid for purpose, valid at the time at; raises if none. */
 extern jose_key *glue_keyring_key(const char *kid, unsigned purpose, TimestampTz at);
 
+/*
+ * Memory accessors of jwt.memory_stats() (memory.c): how many entries an
+ * area holds and how many bytes, without changing anything.
+ */
+extern void glue_keycache_usage(int64 *entries, int64 *bytes);
+extern void glue_workspace_usage(int64 *entries, int64 *bytes);
+extern void glue_keyring_cache_usage(int64 *entries, int64 *bytes);
+extern void glue_claims_cache_usage(int64 *entries, int64 *bytes);
+
 #endif							/* TOKEN_EXT_GLUE_H */

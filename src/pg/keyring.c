@@ -614,3 +614,24 @@ jwt_keyring_jwks(PG_FUNCTION_ARGS)
 	appendStringInfoString(&out, "]}");
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
 }
+
+/*
+ * Memory of the keyring cache (jwt.memory_stats): the keys held, and the
+ * bytes token_ext allocated for them (entries, key structs, kids,
+ * secrets); OpenSSL's own key objects are not counted.
+ */
+void
+glue_keyring_cache_usage(int64 *entries_out, int64 *bytes_out)
+{
+	int64		bytes = 0;
+
+	for (int i = 0; i < n_entries; i++)
+	{
+		const jose_key *key = entries[i].key;
+
+		bytes += sizeof(keyring_entry) + sizeof(jose_key) + key->secret_len +
+			(key->kid != NULL ? key->kid_len + 1 : 0);
+	}
+	*entries_out = n_entries;
+	*bytes_out = bytes;
+}

@@ -414,3 +414,16 @@ jwt_clear(PG_FUNCTION_ARGS)
 	glue_set_claims("", true);
 	PG_RETURN_VOID();
 }
+
+/*
+ * Memory of the session claims cache (jwt.memory_stats): whether claims
+ * are cached, and the malloc'd parse tree they were read from.  The
+ * cache's jsonb and strings live in the memory context "token_ext session
+ * claims", counted with the other memory contexts.
+ */
+void
+glue_claims_cache_usage(int64 *entries, int64 *bytes)
+{
+	*entries = cache_cxt != NULL && cache.claims != NULL ? 1 : 0;
+	*bytes = (int64) jose_json_capacity(&claims_doc);
+}

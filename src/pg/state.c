@@ -91,3 +91,22 @@ glue_interrupt_pending(void)
 	return INTERRUPTS_PENDING_CONDITION() && INTERRUPTS_CAN_BE_PROCESSED() &&
 		(QueryCancelPending || ProcDiePending);
 }
+
+/* Memory of the key cache: entries, and bytes of key material held (jwt.memory_stats). */
+void
+glue_keycache_usage(int64 *entries, int64 *bytes)
+{
+	*entries = keycache_ready ? (int64) keycache.entries : 0;
+	*bytes = keycache_ready ? (int64) keycache.bytes : 0;
+}
+
+/* Memory of the workspace: buffers holding storage, and their capacities (jwt.memory_stats). */
+void
+glue_workspace_usage(int64 *entries, int64 *bytes)
+{
+	size_t		parts = 0;
+	size_t		capacity = workspace_ready ? jose_workspace_capacity(&workspace, &parts) : 0;
+
+	*entries = (int64) parts;
+	*bytes = (int64) capacity;
+}

@@ -880,6 +880,41 @@ sign_header_and_key_rules(void)
 	jose_workspace_free(&ws);
 }
 
+/* The workspace reports the storage its buffers hold; wiping keeps it, freeing drops it. */
+static void
+workspace_capacity_counts_storage(void)
+{
+	jose_keyset *ks = jwk_keys(rfc7515_a1_jwk);
+	jose_workspace ws;
+	jose_jws	jws;
+	jose_err	err;
+	size_t		parts = 99;
+	size_t		bytes;
+	size_t		sum;
+
+	CHECK(ks != NULL);
+	if (ks == NULL)
+		return;
+	jose_workspace_init(&ws);
+	CHECK(jose_workspace_capacity(&ws, &parts) == 0 && parts == 0);
+	CHECK_STATUS(verify(&ws, rfc7515_a1_token, ks, 0, &jws, &err), JOSE_OK);
+	CHECK_STATUS(jose_jws_parse_claims(&ws, &jws, &limits, &err), JOSE_OK);
+	bytes = jose_workspace_capacity(&ws, &parts);
+	sum = jose_json_capacity(&ws.header) + jose_json_capacity(&ws.claims) +
+		jose_json_capacity(&ws.outer) + ws.payload.cap + ws.inner.cap + ws.scratch.cap +
+		ws.out.cap + ws.aux.cap;
+	CHECKF(bytes == sum, "%zu != %zu", bytes, sum);
+	/* the header and claims trees, and the decoded payload at least */
+	CHECKF(parts >= 3 && bytes >= jws.payload_len, "%zu parts, %zu bytes", parts, bytes);
+	CHECK(jose_json_capacity(&ws.header) ==
+		  ws.header.cap_nodes * sizeof(jose_jnode) + ws.header.text_cap);
+	jose_workspace_wipe(&ws);
+	CHECK(jose_workspace_capacity(&ws, &parts) == bytes);
+	jose_workspace_free(&ws);
+	CHECK(jose_workspace_capacity(&ws, &parts) == 0 && parts == 0);
+	jose_keyset_free(ks);
+}
+
 void
 suite_jws(void)
 {
@@ -894,4 +929,5 @@ suite_jws(void)
 	RUN(token_shape_checks);
 	RUN(key_set_selection);
 	RUN(sign_header_and_key_rules);
+	RUN(workspace_capacity_counts_storage);
 }

@@ -1,7 +1,7 @@
 -- functions.sql: every jwt.* function exists with its exact signature and
 -- result type.  (labels.sql checks that no unlisted function exists.)
 BEGIN;
-SELECT plan(152);
+SELECT plan(154);
 
 -- signing
 SELECT has_function('jwt', 'sign', ARRAY['jsonb', 'bytea', 'text', 'jsonb'], 'jwt.sign(jsonb, bytea, text, jsonb) exists');
@@ -24,6 +24,7 @@ SELECT has_function('jwt', 'verify_raw', ARRAY['text', 'jsonb', 'text', 'text'],
 SELECT has_function('jwt', 'decode', ARRAY['text'], 'jwt.decode(text) exists');
 SELECT has_function('jwt', 'clear_key_cache', ARRAY[]::name[], 'jwt.clear_key_cache() exists');
 SELECT has_function('jwt', 'key_cache_stats', ARRAY[]::name[], 'jwt.key_cache_stats() exists');
+SELECT has_function('jwt', 'memory_stats', ARRAY[]::name[], 'jwt.memory_stats() exists');
 -- key tools
 SELECT has_function('jwt', 'generate_key', ARRAY['text', 'integer'], 'jwt.generate_key(text, integer) exists');
 SELECT has_function('jwt', 'public_jwk', ARRAY['jsonb'], 'jwt.public_jwk(jsonb) exists');
@@ -86,6 +87,7 @@ SELECT function_returns('jwt', 'verify_raw', ARRAY['text', 'jsonb', 'text', 'tex
 SELECT function_returns('jwt', 'decode', ARRAY['text'], 'record');
 SELECT function_returns('jwt', 'clear_key_cache', ARRAY[]::name[], 'void');
 SELECT function_returns('jwt', 'key_cache_stats', ARRAY[]::name[], 'record');
+SELECT function_returns('jwt', 'memory_stats', ARRAY[]::name[], 'setof record');
 SELECT function_returns('jwt', 'generate_key', ARRAY['text', 'integer'], 'jsonb');
 SELECT function_returns('jwt', 'public_jwk', ARRAY['jsonb'], 'jsonb');
 SELECT function_returns('jwt', 'jwk_thumbprint', ARRAY['jsonb'], 'text');
@@ -131,11 +133,12 @@ SELECT function_returns('jwt', 'decrypt_and_verify', ARRAY['text', 'jsonb', 'jso
 SELECT results_eq(
   $$SELECT p.oid::regprocedure::text COLLATE "C", array_to_string(p.proargnames[array_length(p.proargtypes, 1) + 1:], ',') COLLATE "C"
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-     WHERE n.nspname = 'jwt' AND p.proname IN ('try_verify', 'decode', 'key_cache_stats')
+     WHERE n.nspname = 'jwt' AND p.proname IN ('try_verify', 'decode', 'key_cache_stats', 'memory_stats')
      ORDER BY 1$$,
   $$SELECT a COLLATE "C", b COLLATE "C" FROM (VALUES
     ('jwt.decode(text)', 'header,payload,signature,kind,payload_base64url'),
     ('jwt.key_cache_stats()', 'entries,bytes,hits,misses'),
+    ('jwt.memory_stats()', 'area,entries,bytes'),
     ('jwt.try_verify(text,bytea,text,text,text,interval,text[],timestamp with time zone,text)', 'header,payload,valid,error'),
     ('jwt.try_verify(text,jsonb,text,text,text,interval,text[],timestamp with time zone,text)', 'header,payload,valid,error'),
     ('jwt.try_verify(text,text,text,text,text,interval,text[],timestamp with time zone,text)', 'header,payload,valid,error')) v(a, b)$$,

@@ -5,15 +5,15 @@
 -- settings: STABLE, and so do decrypt/decrypt_raw/decrypt_and_verify (a
 -- decryption is deterministic; its claim checks read now()).  sign/sign_raw,
 -- encrypt and sign_and_encrypt (random CEK, IV, salt, ephemeral key; random
--- signatures) and the cache functions: VOLATILE.
+-- signatures), the cache functions and memory_stats: VOLATILE.
 -- decode is STRICT (NULL token -> NULL); the others handle NULL options
--- themselves and are not.  Cache functions touch backend-local state, so
--- they are PARALLEL RESTRICTED.  The key tools are pure functions of
+-- themselves and are not.  Cache functions and memory_stats read
+-- backend-local state, so they are PARALLEL RESTRICTED.  The key tools are pure functions of
 -- their arguments (IMMUTABLE STRICT) except generate_key (VOLATILE).  None may be LEAKPROOF (errors depend on
 -- input) and none runs as SECURITY DEFINER.  A function missing from this
 -- table, or present in the table but not installed, fails a test.
 BEGIN;
-SELECT plan(229);
+SELECT plan(232);
 
 CREATE TEMP TABLE expected_labels (sig text, vol "char", strict bool, par "char");
 INSERT INTO expected_labels VALUES
@@ -35,6 +35,7 @@ INSERT INTO expected_labels VALUES
   ('jwt.decode(text)', 's', true, 's'),
   ('jwt.clear_key_cache()', 'v', false, 'r'),
   ('jwt.key_cache_stats()', 'v', false, 'r'),
+  ('jwt.memory_stats()', 'v', false, 'r'),
   ('jwt.generate_key(text,integer)', 'v', true, 's'),
   ('jwt.public_jwk(jsonb)', 'i', true, 's'),
   ('jwt.jwk_thumbprint(jsonb)', 'i', true, 's'),

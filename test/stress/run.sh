@@ -7,13 +7,17 @@
 # lines (with "# SKIP" when /proc/<backend pid>/status cannot be read) and
 # "# ..." information.  A suite that needs a shell (pgbench) is a *.sh
 # file instead, run with the scratch database in $DB and printing the same
-# lines.  Ends with "RESULT passed failed skipped".
+# lines.  The hostile load (hostile_load.sh) mixes every operation over
+# valid and hostile tokens under pgbench.  Arguments name the suites to run
+# (default: all), e.g. HOSTILE_SECONDS=600 test/stress/run.sh hostile_load.
+# Ends with "RESULT passed failed skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
 
 DB=token_ext_stress
 SUITES=(failing_calls_keep_memory_flat key_cache_stays_bounded mutated_tokens_never_verify
-  rls_parallel_matches_serial rls_isolation_under_pgbench keyring_errors_leak_nothing)
+  rls_parallel_matches_serial rls_isolation_under_pgbench keyring_errors_leak_nothing hostile_load)
+[ $# -gt 0 ] && SUITES=("$@")
 PASSED=0 FAILED=0 SKIPPED=0
 
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
