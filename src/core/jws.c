@@ -116,6 +116,29 @@ jose_workspace_wipe(jose_workspace *ws)
 	wipe_buf(&ws->aux);
 }
 
+/*
+ * Release (wiped) the buffers of the workspace whose storage exceeds keep
+ * bytes.  A refused oversized input (claims of megabytes to sign) grows
+ * a buffer before the size limit can refuse it; without this the backend
+ * would hold that storage until it ends.
+ */
+void
+jose_workspace_trim(jose_workspace *ws, size_t keep)
+{
+	jose_json  *docs[] = {&ws->header, &ws->claims, &ws->outer};
+	jose_buf   *bufs[] = {&ws->payload, &ws->inner, &ws->scratch, &ws->out, &ws->aux};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+		if (jose_json_capacity(docs[i]) > keep)
+		{
+			jose_json_free(docs[i]);
+			jose_json_init(docs[i]);
+		}
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		if (bufs[i]->cap > keep)
+			jose_buf_free(bufs[i]);
+}
+
 /* JSON limits for a header or claims set from the per-call limits. */
 static jose_json_limits
 json_limits(const jose_limits *limits)

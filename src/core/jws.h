@@ -60,6 +60,9 @@ extern void jose_workspace_init(jose_workspace *ws);
 /* Wipe what the last call left in the workspace (plaintext, claims); keeps its storage. */
 extern void jose_workspace_wipe(jose_workspace *ws);
 
+/* Release (wiped) the workspace buffers whose storage exceeds keep bytes. */
+extern void jose_workspace_trim(jose_workspace *ws, size_t keep);
+
 /* Release a workspace's storage. */
 extern void jose_workspace_free(jose_workspace *ws);
 

@@ -28,12 +28,19 @@ glue_workspace(void)
 	return &workspace;
 }
 
-/* Wipe the workspace: called after every decryption and before raising. */
+/*
+ * Wipe the workspace: called after every decryption and before raising.
+ * Buffers grown far past what a token within the limits needs (by an input
+ * about to be refused as too large) are released too.
+ */
 void
 glue_workspace_wipe(void)
 {
 	if (workspace_ready)
+	{
 		jose_workspace_wipe(&workspace);
+		jose_workspace_trim(&workspace, 4 * (size_t) token_ext_max_token_size + 65536);
+	}
 }
 
 /* Release the workspace and the key cache (DISCARD ALL): nothing of the last client stays. */
