@@ -174,6 +174,21 @@ SELECT n, what, set_config('token_ext.forwarded_claims', t.fwd_value(c), true) I
 SELECT t.readers();
 COMMIT;$q$, n) FROM fwd_case ORDER BY n \gexec
 
+-- the secret is cached, and the cache follows every change of the table,
+-- also one made by plain SQL (a trigger announces it)
+UPDATE jwt.cluster_secret SET secret = t.secret(2);
+SELECT format($q$BEGIN;
+SELECT n, what, set_config('token_ext.forwarded_claims', t.fwd_value(c), true) IS NOT NULL AS set FROM fwd_case c WHERE n = %s;
+SELECT t.readers();
+COMMIT;$q$, n) FROM fwd_case WHERE n IN (1, 11) ORDER BY n \gexec
+UPDATE jwt.cluster_secret SET secret = t.secret(1);
+-- the trigger fires only on that table
+CREATE TABLE fwd_other (x integer);
+CREATE TRIGGER fwd_other_changed AFTER INSERT ON fwd_other
+    FOR EACH STATEMENT EXECUTE FUNCTION jwt.cluster_secret_trigger();
+INSERT INTO fwd_other VALUES (1);
+DROP TABLE fwd_other;
+
 -- the times are of each transaction: a value SET for the session (not
 -- LOCAL) is checked again in every transaction, never trusted from before
 SELECT t.record(now() - interval '200 s', now() + interval '10 min', NULL, 30, '.role', t.alice(), t.secret()) AS aging \gset

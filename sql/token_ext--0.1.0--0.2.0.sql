@@ -276,7 +276,8 @@ COMMENT ON FUNCTION supabase_restore() IS
 
 -- This node's cluster secret: one row, read only by token_ext's C code.
 -- Its secret is never dumped (run jwt.citus_setup() again after a restore)
--- and no constraint or trigger can print it.  offer holds, for a moment,
+-- and no constraint can print it (only id is checked); a trigger tells
+-- every session when it changes.  offer holds, for a moment,
 -- the private half of the key the coordinator wraps the secret to.
 CREATE TABLE cluster_secret (
     id boolean PRIMARY KEY DEFAULT true CHECK (id),
@@ -290,6 +291,21 @@ COMMENT ON TABLE cluster_secret IS
 
 REVOKE ALL ON cluster_secret FROM PUBLIC;
 ALTER TABLE cluster_secret ENABLE ROW LEVEL SECURITY;
+
+CREATE FUNCTION cluster_secret_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'jwt_cluster_secret_trigger'
+LANGUAGE C;
+
+COMMENT ON FUNCTION cluster_secret_trigger() IS
+'tells every session when this node''s cluster secret changed';
+
+-- it fires only on jwt.cluster_secret; nobody else may attach it
+REVOKE EXECUTE ON FUNCTION cluster_secret_trigger() FROM PUBLIC;
+
+CREATE TRIGGER cluster_secret_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cluster_secret
+    FOR EACH STATEMENT EXECUTE FUNCTION cluster_secret_trigger();
+ALTER TABLE cluster_secret ENABLE ALWAYS TRIGGER cluster_secret_changed;
 
 CREATE FUNCTION cluster_secret_create(replace boolean DEFAULT false)
 RETURNS boolean

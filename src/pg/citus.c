@@ -53,6 +53,7 @@
 #include "nodes/extensible.h"
 #include "storage/proc.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -462,6 +463,8 @@ glue_citus_init(void)
 							300, 1, 86400,
 							PGC_SUSET, GUC_UNIT_S,
 							NULL, NULL, NULL);
+
+	CacheRegisterRelcacheCallback(glue_cluster_secret_invalidate, (Datum) 0);
 
 	prev_executor_start = ExecutorStart_hook;
 	ExecutorStart_hook = citus_executor_start;

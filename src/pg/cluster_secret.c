@@ -9,9 +9,9 @@
  * row of jwt.cluster_secret, a table of the extension with no grants and
  * row-level security on, read here directly (a heap scan, not SQL).  Like
  * the keyring, it is found by the extension's membership records, never by
- * a name alone.  It is read at most once per transaction, with the
- * transaction's snapshot, so a new secret is used from the next
- * transaction on, in every session, with no cache to invalidate.
+ * a name alone.  It is cached per backend; a statement trigger on the
+ * table sends a relcache invalidation at every change, which empties the
+ * cache here and in every other backend when the change commits.
  *
  * Carrying the secret to a worker must not put it in any statement text:
  * Citus sends commands as text, and a worker logs a failing statement (and
@@ -36,18 +36,21 @@
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "access/tableam.h"
 #include "catalog/dependency.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -66,11 +69,18 @@ PG_FUNCTION_INFO_V1(jwt_cluster_secret_offer);
 PG_FUNCTION_INFO_V1(jwt_cluster_secret_wrap);
 PG_FUNCTION_INFO_V1(jwt_cluster_secret_accept);
 PG_FUNCTION_INFO_V1(jwt_cluster_secret_fingerprint);
+PG_FUNCTION_INFO_V1(jwt_cluster_secret_trigger);
 
-/* The secret as read in one transaction. */
+/*
+ * The secret as last read: valid until an invalidation of its table, or
+ * (when read in a parallel operation, with an older snapshot) for the
+ * transaction that read it only.
+ */
 static struct
 {
-	LocalTransactionId lxid;	/* InvalidLocalTransactionId: not read */
+	bool		valid;			/* good until the table's next invalidation */
+	LocalTransactionId lxid;	/* good in this transaction (InvalidLocalTransactionId: none) */
+	Oid			relid;			/* the table it was read from */
 	bool		present;
 	unsigned char secret[JOSE_FORWARD_SECRET_LEN];
 }			cached;
@@ -81,7 +91,16 @@ forget_secret(void)
 {
 	OPENSSL_cleanse(cached.secret, sizeof(cached.secret));
 	cached.present = false;
+	cached.valid = false;
 	cached.lxid = InvalidLocalTransactionId;
+}
+
+/* Relcache callback: a change of jwt.cluster_secret (or of everything) empties the cache. */
+void
+glue_cluster_secret_invalidate(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == cached.relid)
+		forget_secret();
 }
 
 /* The OID and schema of extension token_ext in this database; false when absent. */
@@ -148,10 +167,12 @@ read_column(Oid relid, const char *name, Oid type, size_t *len)
 	rel = table_open(relid, AccessShareLock);
 
 	/*
-	 * The active snapshot (the statement's) where there is one: it can be
-	 * a parallel operation, where no new snapshot may be taken.
+	 * A fresh snapshot taken after the lock (which processed any pending
+	 * invalidation), since the value outlives this transaction; in a
+	 * parallel operation, where none may be taken, the statement's.
 	 */
-	snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+	snapshot = IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot();
+	snapshot = RegisterSnapshot(snapshot);
 	scan = table_beginscan(rel, snapshot, 0, NULL);
 	tuple = heap_getnext(scan, ForwardScanDirection);
 	if (tuple != NULL)
@@ -187,6 +208,7 @@ read_column(Oid relid, const char *name, Oid type, size_t *len)
 		}
 	}
 	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
 	table_close(rel, AccessShareLock);
 	return result;
 }
@@ -199,7 +221,7 @@ read_column(Oid relid, const char *name, Oid type, size_t *len)
 bool
 glue_cluster_secret(unsigned char *out)
 {
-	if (cached.lxid != MyProc->lxid || cached.lxid == InvalidLocalTransactionId)
+	if (!cached.valid && (cached.lxid != MyProc->lxid || cached.lxid == InvalidLocalTransactionId))
 	{
 		Oid			relid = secret_table();
 		char	   *value = NULL;
@@ -218,6 +240,9 @@ glue_cluster_secret(unsigned char *out)
 			OPENSSL_cleanse(value, len);
 			pfree(value);
 		}
+		/* a missing table is looked for again next time; a read in a parallel operation holds for its transaction */
+		cached.relid = relid;
+		cached.valid = OidIsValid(relid) && !IsInParallelMode();
 		cached.lxid = MyProc->lxid;
 	}
 	if (cached.present)
@@ -505,4 +530,25 @@ jwt_cluster_secret_fingerprint(PG_FUNCTION_ARGS)
 	if (st != JOSE_OK)
 		glue_raise(&err);
 	PG_RETURN_TEXT_P(cstring_to_text(fp));
+}
+
+/*
+ * Trigger of jwt.cluster_secret (after each statement): tell every backend
+ * that the secret may have changed.
+ */
+Datum
+jwt_cluster_secret_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("jwt.cluster_secret_trigger() must be called as a statement trigger")));
+	if (RelationGetRelid(trigdata->tg_relation) != secret_table())
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("jwt.cluster_secret_trigger() fires only on jwt.cluster_secret")));
+	CacheInvalidateRelcache(trigdata->tg_relation);
+	return PointerGetDatum(NULL);
 }

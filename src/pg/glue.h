@@ -177,6 +177,9 @@ extern bool glue_citus_internal_backend(void);
 /* This node's cluster secret (JOSE_FORWARD_SECRET_LEN bytes) into out; false when it has none. */
 extern bool glue_cluster_secret(unsigned char *out);
 
+/* Relcache callback: a change of jwt.cluster_secret empties the secret's cache. */
+extern void glue_cluster_secret_invalidate(Datum arg, Oid relid);
+
 /* Report the condition recorded in err as a WARNING (message, detail and hint of the map). */
 extern void glue_warn(const jose_err *err);
 

@@ -223,7 +223,14 @@ tap "$(is "$status" "differs from the coordinator's" && has "$out" "$((CITUS_POR
   "worker2 with another secret: jwt.citus_status() says it differs, and its shard queries get no claims (worker1's do)" \
   "status $status; $out"
 out=$(q coord postgres -c "SELECT string_agg(kind || ':' || secret, ', ' ORDER BY port) FROM jwt.citus_setup()")
-after=$(capture "$ALICE")
+after=$(q coord citus_app <<SQL
+BEGIN;
+SELECT jwt.authenticate('$ALICE') IS NOT NULL AS ok \gset
+SELECT count(*) FILTER (WHERE jwt.sub() = '$ALICE_UID') FROM claims_probe;
+COMMIT;
+SQL
+)
 tap "$(is "$out" 'coordinator:present, worker:same as the coordinator, worker:same as the coordinator' &&
-       has "$after" '1.'; echo $?)" \
-  "jwt.citus_setup() puts the coordinator's secret back on worker2" "$out"
+       is "$after" 64; echo $?)" \
+  "jwt.citus_setup() puts the coordinator's secret back on worker2, whose pooled backends use it at once (all 64 probe rows see alice)" \
+  "$out; $after probe rows saw alice"
