@@ -49,7 +49,10 @@ LANGUAGE sql STABLE
 AS $$ SELECT format('sub=%s uid=%s role=%s authenticated=%s', coalesce(jwt.sub(), 'NULL'),
                     coalesce(jwt.uid()::text, 'NULL'), coalesce(jwt.role(), 'NULL'), jwt.authenticated()) $$;
 
--- no cluster secret on this node yet: a value gives nothing, and says why
+-- no cluster secret on this node yet: a value gives nothing, and says why.
+-- Nothing has loaded token_ext in this session yet, so the set_config below
+-- makes a placeholder, as Citus's replayed SET LOCAL does on a worker that
+-- does not preload token_ext; the library keeps its value when it loads.
 BEGIN;
 SELECT set_config('token_ext.forwarded_claims', t.record(now(), now() + interval '10 min', NULL, 30, '.role', t.alice(), t.secret()), true) IS NOT NULL AS set;
 SELECT t.readers();
