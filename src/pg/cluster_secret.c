@@ -338,10 +338,8 @@ jwt_cluster_secret_create(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(true);
 }
 
-/* Raise err after freeing key (may be NULL). */
-static void
-raise_freeing(jose_err *err, jose_key *key, jose_keyset *set, jose_buf *buf)
-	pg_attribute_noreturn();
+/* Raise err after freeing key, set and buf (each may be NULL). */
+static void raise_freeing(jose_err *err, jose_key *key, jose_keyset *set, jose_buf *buf) pg_attribute_noreturn();
 
 static void
 raise_freeing(jose_err *err, jose_key *key, jose_keyset *set, jose_buf *buf)
@@ -360,6 +358,7 @@ jwt_cluster_secret_offer(PG_FUNCTION_ARGS)
 	jose_key   *key = NULL;
 	jose_buf	buf = {0};
 	jose_err	err;
+	char	   *text;
 	Datum		private_jwk;
 	Datum		public_jwk;
 
@@ -369,7 +368,9 @@ jwt_cluster_secret_offer(PG_FUNCTION_ARGS)
 	if (jose_key_generate("X25519", 6, 0, &key, &err) != JOSE_OK ||
 		jose_key_to_jwk(key, true, &buf, &err) != JOSE_OK)
 		raise_freeing(&err, key, NULL, &buf);
-	private_jwk = DirectFunctionCall1(jsonb_in, CStringGetDatum(pnstrdup(buf.data, buf.len)));
+	text = pnstrdup(buf.data, buf.len);
+	private_jwk = DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
+	OPENSSL_cleanse(text, buf.len);
 	OPENSSL_cleanse(buf.data, buf.len);
 	jose_buf_reset(&buf);
 	if (jose_key_to_jwk(key, false, &buf, &err) != JOSE_OK)
