@@ -11,6 +11,7 @@ OBJS = \
 	src/core/buf.o \
 	src/core/claims.o \
 	src/core/compact.o \
+	src/core/forward.o \
 	src/core/hmac.o \
 	src/core/inspect.o \
 	src/core/interrupt.o \
@@ -36,6 +37,8 @@ OBJS = \
 	src/core/status.o \
 	src/core/token.o \
 	src/pg/authenticate.o \
+	src/pg/citus.o \
+	src/pg/cluster_secret.o \
 	src/pg/cache_sql.o \
 	src/pg/decode.o \
 	src/pg/encrypt.o \
@@ -59,7 +62,8 @@ REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw 
 	jwe_basic jwe_attacks \
 	session keyring rls_security postgrest keyring_trigger_guards \
 	security_schema security_identity \
-	pgjwt_compat supabase_takeover coming_from memory_stats upgrade
+	pgjwt_compat supabase_takeover coming_from memory_stats \
+	forwarded upgrade
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config

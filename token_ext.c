@@ -234,6 +234,9 @@ _PG_init(void)
 							   PGC_SUSET, 0,
 							   NULL, NULL, NULL);
 
+	/* Citus: token_ext.forwarded_claims and .forward_max_age (src/pg/citus.c) */
+	glue_citus_init();
+
 	MarkGUCPrefixReserved("token_ext");
 
 	/* long core work (RSA key generation, key checks) stops on a cancel request */

@@ -994,3 +994,193 @@ COMMENT ON FUNCTION memory_stats() IS
 -- like pg_backend_memory_contexts, for superusers and the roles they grant:
 -- the keyring cache's row tells how many server-held keys there are
 REVOKE EXECUTE ON FUNCTION memory_stats() FROM PUBLIC;
+
+-- scale-out on Citus (issue 13): the cluster secret that seals the claims a
+-- coordinator forwards to its workers (src/pg/citus.c, src/pg/cluster_secret.c)
+-- ---------------------------------------------------------------------------
+
+-- This node's cluster secret: one row, read only by token_ext's C code.
+-- Its secret is never dumped (run jwt.citus_setup() again after a restore)
+-- and no constraint can print it (only id is checked); a trigger tells
+-- every session when it changes.  offer holds, for a moment,
+-- the private half of the key the coordinator wraps the secret to.
+CREATE TABLE cluster_secret (
+    id boolean PRIMARY KEY DEFAULT true CHECK (id),
+    secret bytea,
+    offer jsonb,
+    changed_at timestamptz NOT NULL DEFAULT now()
+);
+
+COMMENT ON TABLE cluster_secret IS
+'this node''s secret for claims forwarded on Citus (one row, read only by token_ext''s C code; jwt.citus_setup() writes it)';
+
+REVOKE ALL ON cluster_secret FROM PUBLIC;
+ALTER TABLE cluster_secret ENABLE ROW LEVEL SECURITY;
+
+CREATE FUNCTION cluster_secret_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'jwt_cluster_secret_trigger'
+LANGUAGE C;
+
+COMMENT ON FUNCTION cluster_secret_trigger() IS
+'tells every session when this node''s cluster secret changed';
+
+-- it fires only on jwt.cluster_secret; nobody else may attach it
+REVOKE EXECUTE ON FUNCTION cluster_secret_trigger() FROM PUBLIC;
+
+CREATE TRIGGER cluster_secret_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cluster_secret
+    FOR EACH STATEMENT EXECUTE FUNCTION cluster_secret_trigger();
+ALTER TABLE cluster_secret ENABLE ALWAYS TRIGGER cluster_secret_changed;
+
+CREATE FUNCTION cluster_secret_create(replace boolean DEFAULT false)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'jwt_cluster_secret_create'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION cluster_secret_create(boolean) IS
+'superuser: give this node a new random cluster secret unless it has one (or replace it); true when it made one';
+
+CREATE FUNCTION cluster_secret_offer()
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_cluster_secret_offer'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION cluster_secret_offer() IS
+'superuser: a new X25519 public key (JWK) for the coordinator to wrap the cluster secret to; this node keeps the private half until jwt.cluster_secret_accept()';
+
+CREATE FUNCTION cluster_secret_wrap(offer jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_cluster_secret_wrap'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION cluster_secret_wrap(jsonb) IS
+'superuser: this node''s cluster secret encrypted (JWE, ECDH-ES, A256GCM) to a public key another node offered';
+
+CREATE FUNCTION cluster_secret_accept(wrapped text[])
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_cluster_secret_accept'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+COMMENT ON FUNCTION cluster_secret_accept(text[]) IS
+'superuser: install the cluster secret wrapped to this node''s pending offer, and forget the offer''s private key; installed or unchanged';
+
+CREATE FUNCTION cluster_secret_fingerprint()
+RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_cluster_secret_fingerprint'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION cluster_secret_fingerprint() IS
+'superuser: a fingerprint of this node''s cluster secret that reveals nothing of it, or NULL when there is none';
+
+-- the state of every node: its secret compared with the coordinator's,
+-- and its token_ext.* settings (as a new session gets them) compared with
+-- the coordinator's
+CREATE FUNCTION citus_status()
+RETURNS TABLE (node text, port integer, kind text, secret text, settings text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $status$
+DECLARE
+    fp text := @extschema@.cluster_secret_fingerprint();
+    mine jsonb;
+    theirs jsonb;
+    w record;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'cluster secret unavailable'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'The extension citus is not installed in this database.';
+    END IF;
+    SELECT jsonb_object_agg(name, reset_val) INTO mine FROM pg_settings WHERE name LIKE 'token\_ext.%';
+    SELECT n.nodename, n.nodeport INTO node, port
+      FROM pg_dist_node n WHERE n.groupid = 0 ORDER BY n.nodeid LIMIT 1;
+    node := coalesce(node, 'coordinator');
+    port := coalesce(port, current_setting('port')::integer);
+    kind := 'coordinator';
+    secret := CASE WHEN fp IS NULL THEN 'missing' ELSE 'present' END;
+    settings := NULL;
+    RETURN NEXT;
+    FOR w IN
+        SELECT * FROM run_command_on_workers($cmd$SELECT json_build_array(@extschema@.cluster_secret_fingerprint(),
+            (SELECT jsonb_object_agg(name, reset_val) FROM pg_settings WHERE name LIKE 'token\_ext.%'))$cmd$)
+        ORDER BY nodename, nodeport
+    LOOP
+        node := w.nodename;
+        port := w.nodeport;
+        kind := 'worker';
+        IF NOT w.success THEN
+            secret := 'unknown: ' || w.result;
+            settings := NULL;
+        ELSE
+            theirs := w.result::jsonb;
+            secret := CASE WHEN theirs ->> 0 IS NULL THEN 'missing'
+                           WHEN theirs ->> 0 = fp THEN 'same as the coordinator'
+                           ELSE 'differs from the coordinator''s' END;
+            SELECT coalesce('differs: ' || string_agg(format('%s = %s (coordinator: %s)', k,
+                                                             coalesce(theirs -> 1 ->> k, 'absent'),
+                                                             coalesce(mine ->> k, 'absent')), ', ' ORDER BY k),
+                            'same as the coordinator')
+              INTO settings
+              FROM (SELECT jsonb_object_keys(mine || (theirs -> 1)) AS k) keys
+             WHERE (theirs -> 1 ->> k) IS DISTINCT FROM (mine ->> k);
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$status$;
+
+COMMENT ON FUNCTION citus_status() IS
+'superuser, on a Citus coordinator: every node, whether its cluster secret is the coordinator''s, and which token_ext.* settings differ from the coordinator''s';
+
+-- give the coordinator a cluster secret (unless it has one, or a new one
+-- with new_secret) and install it on every active worker, encrypted to a
+-- key the worker makes for the purpose: the secret is in no statement text
+CREATE FUNCTION citus_setup(new_secret boolean DEFAULT false)
+RETURNS TABLE (node text, port integer, kind text, secret text, settings text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $setup$
+DECLARE
+    w record;
+    names text[] := '{}';
+    ports integer[] := '{}';
+    commands text[] := '{}';
+BEGIN
+    PERFORM @extschema@.cluster_secret_fingerprint();
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'cluster secret unavailable'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'The extension citus is not installed in this database.';
+    END IF;
+    PERFORM @extschema@.cluster_secret_create(coalesce(new_secret, false));
+    FOR w IN SELECT * FROM run_command_on_workers('SELECT @extschema@.cluster_secret_offer()')
+    LOOP
+        IF w.success THEN
+            names := names || w.nodename;
+            ports := ports || w.nodeport;
+            commands := commands || format('SELECT @extschema@.cluster_secret_accept(%L)',
+                                           ARRAY[@extschema@.cluster_secret_wrap(w.result::jsonb)]);
+        ELSE
+            RAISE WARNING 'could not install the cluster secret on %:%', w.nodename, w.nodeport
+                USING DETAIL = w.result;
+        END IF;
+    END LOOP;
+    IF cardinality(names) > 0 THEN
+        FOR w IN SELECT * FROM master_run_on_worker(names, ports, commands, true)
+        LOOP
+            IF NOT w.success THEN
+                RAISE WARNING 'could not install the cluster secret on %:%', w.node_name, w.node_port
+                    USING DETAIL = w.result;
+            END IF;
+        END LOOP;
+    END IF;
+    RETURN QUERY SELECT * FROM @extschema@.citus_status();
+END
+$setup$;
+
+COMMENT ON FUNCTION citus_setup(boolean) IS
+'superuser, on a Citus coordinator: make the cluster secret (a new one with new_secret) and install it on every active worker, encrypted; then the state of every node (jwt.citus_status()); run it again after adding a node';
+
+-- only a superuser may handle the secret (the C functions check it too)
+REVOKE EXECUTE ON FUNCTION cluster_secret_create(boolean), cluster_secret_offer(), cluster_secret_wrap(jsonb),
+    cluster_secret_accept(text[]), cluster_secret_fingerprint(), citus_status(), citus_setup(boolean) FROM PUBLIC;

@@ -54,6 +54,10 @@ static const char *const status_messages[JOSE_STATUS_COUNT] = {
 	[JOSE_E_CALLER] = "permission denied to change the session's claims here",
 	[JOSE_E_SCOPE] = "session scope is not allowed",
 	[JOSE_E_ROLE] = "permission denied to set role",
+	[JOSE_E_FORWARDED] = "forwarded claims refused",
+	[JOSE_E_CLUSTER] = "cluster secret unavailable",
+	[JOSE_E_CLUSTER_PERMISSION] = "permission denied to use the cluster secret",
+	[JOSE_E_NO_BLOCK] = "claims cannot reach the Citus workers outside a transaction block",
 };
 
 /* Record a failure in err (which may be NULL) and return the status. */

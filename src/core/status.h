@@ -55,6 +55,10 @@ typedef enum jose_status
 	JOSE_E_CALLER,				/* identity changes from code the session did not run */
 	JOSE_E_SCOPE,				/* session scope asked for where it is not allowed */
 	JOSE_E_ROLE,				/* a role claim names a role the session may not become */
+	JOSE_E_FORWARDED,			/* a forwarded-claims record is refused (forward.h) */
+	JOSE_E_CLUSTER,				/* the cluster secret is missing or cannot be used */
+	JOSE_E_CLUSTER_PERMISSION,	/* the caller may not use the cluster secret */
+	JOSE_E_NO_BLOCK,			/* claims cannot reach Citus workers outside a transaction block */
 	JOSE_STATUS_COUNT
 } jose_status;
 

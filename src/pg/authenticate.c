@@ -161,6 +161,8 @@ authenticate_and_store(const char *token, size_t len, bool session, int sqlstate
 	if (ws->aux.failed)
 		glue_raise_status(JOSE_E_NOMEM, "Could not serialise the claims.");
 	glue_set_claims(ws->aux.data, session);
+	/* on Citus, to the workers too (src/pg/citus.c) */
+	glue_citus_forward(ws->aux.data);
 
 	/* a JWE's plaintext (and the inner token) must not stay behind */
 	glue_workspace_wipe();

@@ -48,6 +48,7 @@ glue_sqlstate(jose_status status)
 		case JOSE_E_MISSING_CLAIM:
 		case JOSE_E_TYPE:
 		case JOSE_E_DECRYPT:
+		case JOSE_E_FORWARDED:
 			return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
 		case JOSE_E_CRIT:
 		case JOSE_E_UNSUPPORTED:
@@ -63,12 +64,16 @@ glue_sqlstate(jose_status status)
 		case JOSE_E_ROW:
 			return ERRCODE_CHECK_VIOLATION;
 		case JOSE_E_KEYRING:
+		case JOSE_E_CLUSTER:
 			return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
 		case JOSE_E_KEYRING_PERMISSION:
 		case JOSE_E_CALLER:
 		case JOSE_E_SCOPE:
 		case JOSE_E_ROLE:
+		case JOSE_E_CLUSTER_PERMISSION:
 			return ERRCODE_INSUFFICIENT_PRIVILEGE;
+		case JOSE_E_NO_BLOCK:
+			return ERRCODE_NO_ACTIVE_SQL_TRANSACTION;
 		case JOSE_E_CRYPTO:
 		case JOSE_OK:
 		case JOSE_STATUS_COUNT:
@@ -95,6 +100,10 @@ status_hint(jose_status status)
 			return "Call it from the application's own statements, at the start of the transaction.";
 		case JOSE_E_SCOPE:
 			return "A superuser can allow it with token_ext.claims_scope = 'session'.";
+		case JOSE_E_CLUSTER:
+			return "A superuser runs SELECT * FROM jwt.citus_setup() on the Citus coordinator.";
+		case JOSE_E_NO_BLOCK:
+			return "Run jwt.authenticate() and the statements that use its claims inside BEGIN ... COMMIT.";
 		default:
 			return NULL;
 	}
@@ -168,4 +177,21 @@ glue_raise_status(jose_status status, const char *fmt,...)
 	vsnprintf(err.detail, sizeof(err.detail), fmt, ap);
 	va_end(ap);
 	glue_raise_hint(&err, NULL);
+}
+
+/*
+ * Report the condition recorded in err as a WARNING, with the SQLSTATE,
+ * message and hint the map gives its status: for refusals that must not
+ * stop the statement (a forwarded value a policy's reader refuses).
+ */
+void
+glue_warn(const jose_err *err)
+{
+	const char *hint = status_hint(err->status);
+
+	ereport(WARNING,
+			(errcode(glue_sqlstate(err->status)),
+			 errmsg("%s", jose_status_message(err->status)),
+			 err->detail[0] ? errdetail("%s", err->detail) : 0,
+			 hint ? errhint("%s", hint) : 0));
 }

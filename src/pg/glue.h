@@ -164,4 +164,32 @@ extern void glue_workspace_usage(int64 *entries, int64 *bytes);
 extern void glue_keyring_cache_usage(int64 *entries, int64 *bytes);
 extern void glue_claims_cache_usage(int64 *entries, int64 *bytes);
 
+/*
+ * Scale-out on Citus (citus.c, cluster_secret.c): claims forwarded to the
+ * workers, sealed under the cluster secret.
+ */
+extern char *token_ext_forwarded_claims;
+extern int	token_ext_forward_max_age;
+
+/* Define the Citus settings and hooks (from _PG_init, before the prefix is reserved). */
+extern void glue_citus_init(void);
+
+/* Forward claims ("" for none) to the Citus workers when Citus is in use here. */
+extern void glue_citus_forward(const char *claims);
+
+/* The claims and role path of token_ext.forwarded_claims when it opens; false (reported once) if refused. */
+extern bool glue_forwarded_claims(jose_buf *claims, jose_buf *role);
+
+/* Whether this backend serves a Citus coordinator's shard queries (application_name says so). */
+extern bool glue_citus_internal_backend(void);
+
+/* This node's cluster secret (JOSE_FORWARD_SECRET_LEN bytes) into out; false when it has none. */
+extern bool glue_cluster_secret(unsigned char *out);
+
+/* Relcache callback: a change of jwt.cluster_secret empties the secret's cache. */
+extern void glue_cluster_secret_invalidate(Datum arg, Oid relid);
+
+/* Report the condition recorded in err as a WARNING (message, detail and hint of the map). */
+extern void glue_warn(const jose_err *err);
+
 #endif							/* TOKEN_EXT_GLUE_H */

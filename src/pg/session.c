@@ -27,6 +27,7 @@
 
 #include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -57,6 +58,8 @@ typedef struct claims_cache
 	bool		has_uid;
 	pg_uuid_t	uid;			/* "sub" as a UUID */
 	char	   *role;			/* the role claim when a string */
+	bool		forwarded;		/* from token_ext.forwarded_claims (citus.c) */
+	LocalTransactionId lxid;	/* forwarded: the transaction that checked them */
 } claims_cache;
 
 static claims_cache cache;
@@ -201,9 +204,12 @@ cache_string(const jose_json *doc, uint32_t node)
 	return MemoryContextStrdup(cache_cxt, jose_json_text(doc, node));
 }
 
-/* Fill the cache from claims JSON text (len bytes); an unparsable text gives no claims. */
+/*
+ * Fill the cache from claims JSON text (len bytes), reading the role
+ * claim at role_path; an unparsable text gives no claims.
+ */
 static void
-cache_fill(const char *text, size_t len)
+cache_fill(const char *text, size_t len, const char *role_path)
 {
 	static const jose_json_limits limits = {64, JOSE_DEFAULT_MAX_JSON_VALUES};
 	jose_err	err;
@@ -227,7 +233,7 @@ cache_fill(const char *text, size_t len)
 	cache.sub = cache_string(&claims_doc, sub);
 	if (cache.sub != NULL)
 		cache.has_uid = parse_uuid(cache.sub, strlen(cache.sub), &cache.uid);
-	cache.role = cache_string(&claims_doc, claim_at_path(&claims_doc, token_ext_role_claim));
+	cache.role = cache_string(&claims_doc, claim_at_path(&claims_doc, role_path));
 }
 
 /*
@@ -240,7 +246,12 @@ current_claims(void)
 	const char *request = NULL;
 	bool		own = token_ext_claims != NULL && token_ext_claims[0] != '\0';
 
-	if (!own && token_ext_trust_request_claims)
+	/* claims a Citus coordinator forwarded (citus.c), checked once per transaction */
+	bool		forwarded = !own && token_ext_forwarded_claims != NULL &&
+		token_ext_forwarded_claims[0] != '\0';
+
+	/* never in a Citus shard query: a trusting worker must not take claims sent through the coordinator */
+	if (!own && !forwarded && token_ext_trust_request_claims && !glue_citus_internal_backend())
 	{
 		request = GetConfigOption("request.jwt.claims", true, false);
 		if (request != NULL && request[0] == '\0')
@@ -248,6 +259,7 @@ current_claims(void)
 	}
 
 	if (cache_cxt != NULL && cache.generation == claims_generation &&
+		cache.forwarded == forwarded && (!forwarded || cache.lxid == MyProc->lxid) &&
 		((request == NULL && cache.source == NULL) ||
 		 (request != NULL && cache.source != NULL && strcmp(request, cache.source) == 0)))
 		return &cache;
@@ -262,12 +274,25 @@ current_claims(void)
 		MemoryContextReset(cache_cxt);
 	memset(&cache, 0, sizeof(cache));
 	cache.generation = claims_generation;
+	cache.forwarded = forwarded;
+	cache.lxid = MyProc->lxid;
 	if (own)
-		cache_fill(token_ext_claims, strlen(token_ext_claims));
+		cache_fill(token_ext_claims, strlen(token_ext_claims), token_ext_role_claim);
+	else if (forwarded)
+	{
+		jose_buf	text = {0};
+		jose_buf	role = {0};
+
+		/* the claims with the role-claim path the coordinator used */
+		if (glue_forwarded_claims(&text, &role))
+			cache_fill(text.data, text.len, role.data);
+		jose_buf_free(&text);
+		jose_buf_free(&role);
+	}
 	else if (request != NULL)
 	{
 		cache.source = MemoryContextStrdup(cache_cxt, request);
-		cache_fill(request, strlen(request));
+		cache_fill(request, strlen(request), token_ext_role_claim);
 	}
 	return &cache;
 }
@@ -412,6 +437,8 @@ jwt_clear(PG_FUNCTION_ARGS)
 	 * rollback of this transaction restores what was there before.
 	 */
 	glue_set_claims("", true);
+	/* and on the Citus workers (citus.c) */
+	glue_citus_forward("");
 	PG_RETURN_VOID();
 }
 

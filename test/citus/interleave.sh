@@ -2,8 +2,8 @@
 # interleave.sh: no identity leaks between requests over pooled connections.
 #
 # pgbench runs 4 clients on the coordinator as citus_app; each transaction
-# picks one of four users at random (alice 500 notes, bob 300, carol 200,
-# mallory none), and in one transaction: counts the notes it sees and the
+# picks one of 64 users at random (alice 500 notes, bob 300, carol 200,
+# mallory and 60 others none), and in one transaction: counts the notes it sees and the
 # probe rows whose shard query sees claims BEFORE authenticating (both must
 # be 0: nothing left over from the connection's, or the worker backend's,
 # previous transaction), authenticates with the user's token, counts the
@@ -31,6 +31,13 @@ SELECT u.n, u.name, t.uid, k.token, u.expect
   FROM (VALUES (1, 'alice', 500), (2, 'bob', 300), (3, 'carol', 200), (4, 'mallory', 0)) u(n, name, expect)
   JOIN test_user t ON t.name = u.name
   JOIN test_token k ON k.name = u.name AND k.kind = 'valid';
+-- 60 more users who own no note: each must still see its own claims on the workers
+INSERT INTO iso_user
+SELECT n, 'user' || n, md5('citus-user-' || n)::uuid,
+       hs256_token('citus-1', json_build_object('sub', md5('citus-user-' || n)::uuid, 'role', 'authenticated',
+                                                'exp', extract(epoch FROM now())::bigint + 86400)::text,
+                   citus_secret(1)), 0
+  FROM generate_series(5, 64) n;
 CREATE TABLE iso_log (run text, n integer, before bigint, before_subs bigint, visible bigint,
                       foreign_rows bigint, probe_own bigint, worker_pids text);
 GRANT SELECT ON iso_user TO citus_app;
@@ -44,7 +51,7 @@ fi
 script=$(mktemp)
 trap 'rm -f "$script"' EXIT
 cat >"$script" <<'PGBENCH'
-\set n random(1, 4)
+\set n random(1, 64)
 BEGIN;
 SELECT count(*) AS before FROM notes \gset
 SELECT count(*) AS before_subs FROM claims_probe WHERE jwt.sub() IS NOT NULL \gset
@@ -74,7 +81,7 @@ for run in default cached4; do
   txns=$((txns + ${n:-0}))
 done
 if [ "$failed_runs" = 0 ] && [ "$txns" -ge 20 ]; then
-  echo "ok - pgbench ran $txns interleaved transactions of 4 users on $CLIENTS clients without a failure"
+  echo "ok - pgbench ran $txns interleaved transactions of 64 users on $CLIENTS clients without a failure"
 else
   echo "not ok - pgbench ran interleaved transactions without a failure: $failed_runs runs failed, $txns transactions"
 fi

@@ -3,7 +3,7 @@
 -- query returns exactly the caller's rows, as on one node.  The expected
 -- numbers are literals derived from setup.sql's layout (alice: even ids,
 -- 500 notes, sum of ids 250500; bob: 300, 149400; carol: 200, 100600).
--- tests: 21
+-- tests: 23
 \ir tokens.psql
 
 -- alice, in one transaction
@@ -101,12 +101,36 @@ SELECT tap(count(*) = 500, 'savepoint: after ROLLBACK TO SAVEPOINT, alice''s 500
   FROM notes;
 COMMIT;
 
--- session scope: the claims last over transactions until jwt.clear()
+-- session scope (allowed for citus_app by the superuser's setting): the
+-- claims last over transactions until jwt.clear().  Citus carries a SET
+-- LOCAL to the shards only inside a transaction block, so token_ext
+-- forwards session-scoped claims again at the first statement of each
+-- transaction block; outside one, a statement that would run on the
+-- workers while the session has claims is refused (never run without
+-- them).  This case read notes outside a transaction block before the
+-- mechanism existed; it now does so inside two successive ones, and pins
+-- the refusal outside.
+\! psql -X -q -d 'service=coord user=postgres' -c "ALTER ROLE citus_app SET token_ext.claims_scope = 'session'"
+\connect 'service=coord user=citus_app'
 SELECT jwt.authenticate(:'carol', 'session') IS NOT NULL AS authenticated \gset
+BEGIN;
 SELECT tap(c = 200 AND s = 100600,
-           'carol (session scope): a multi-shard SELECT sees exactly her 200 notes',
+           'carol (session scope, next transaction block): a multi-shard SELECT sees exactly her 200 notes',
            format('%s rows, sum of ids %s', c, s))
   FROM (SELECT count(*) AS c, sum(id) AS s FROM notes) t;
+COMMIT;
+BEGIN;
+SELECT tap(count(*) = 1, 'carol (session scope, the block after): a router SELECT of her note 7 returns it',
+           format('%s rows', count(*)))
+  FROM notes WHERE id = 7;
+COMMIT;
+SELECT count(*) FROM notes;
+\set st :SQLSTATE
+\set msg :LAST_ERROR_MESSAGE
+SELECT tap(:'st' = '25P01' AND :'msg' = 'claims cannot reach the Citus workers outside a transaction block',
+           'carol (session scope): outside a transaction block a read of a distributed table is refused (25P01)',
+           :'st' || ': ' || :'msg');
 SELECT jwt.clear() AS cleared \gset
 SELECT tap(count(*) = 0, 'carol: after jwt.clear() no note, on any node', format('%s rows', count(*)))
   FROM notes;
+\! psql -X -q -d 'service=coord user=postgres' -c "ALTER ROLE citus_app RESET token_ext.claims_scope"

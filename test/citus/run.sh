@@ -25,7 +25,7 @@ cd "$HERE"
 
 DB=token_ext_citus
 FILES=(citus_limits.sql rows.sql writes.sql no_claims.sql postgrest.sql forge.sql
-  interleave.sh keys.sql settings.sql)
+  forward.sh interleave.sh keys.sql settings.sql)
 PASSED=0 FAILED=0
 
 if ! reason=$(citus_available); then

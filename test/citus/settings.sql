@@ -3,6 +3,10 @@
 -- coordinator and a worker is detected and reported (an error naming the
 -- setting), or the coordinator's settings are carried over (the caller gets
 -- exactly the rows it gets when they agree); never a silent other result.
+-- token_ext does both: the coordinator alone verifies tokens, and the
+-- claims it forwards carry the role-claim path and leeway it used, so the
+-- workers' own values do not count; and jwt.citus_status() (superuser)
+-- names every token_ext.* setting in which a worker differs.
 -- The difference is made with ALTER SYSTEM on worker1 only (Citus does not
 -- propagate it), and undone after each case.  Settings made with ALTER
 -- DATABASE or ALTER ROLE ... SET on the coordinator are propagated by Citus.
@@ -14,7 +18,7 @@
 \set tok :alice
 \set want 500
 \set setting token_ext.audience
-\set what 'token_ext.audience differing on worker1: reported, or alice still sees exactly her 500 notes'
+\set what 'token_ext.audience differing on worker1: carried over (alice still sees exactly her 500 notes) and reported by jwt.citus_status()'
 \ir setting_case.psql
 \! bash node_setting.sh worker1 token_ext.audience --reset ''
 
@@ -23,7 +27,7 @@
 \set tok :alice
 \set want 500
 \set setting token_ext.issuer
-\set what 'token_ext.issuer differing on worker1: reported, or alice still sees exactly her 500 notes'
+\set what 'token_ext.issuer differing on worker1: carried over (alice still sees exactly her 500 notes) and reported by jwt.citus_status()'
 \ir setting_case.psql
 \! bash node_setting.sh worker1 token_ext.issuer --reset ''
 
@@ -36,7 +40,7 @@ SELECT hs256_token('citus-1', json_build_object('sub', :'alice_uid', 'name', 'al
 \set tok :alice_grace
 \set want 500
 \set setting token_ext.leeway
-\set what 'token_ext.leeway differing on worker1: reported, or alice (token 10 s past exp) still sees her 500 notes'
+\set what 'token_ext.leeway differing on worker1: carried over (alice, token 10 s past exp, still sees her 500 notes) and reported by jwt.citus_status()'
 \ir setting_case.psql
 \! bash node_setting.sh worker1 token_ext.leeway --reset 30s
 
@@ -45,7 +49,7 @@ SELECT hs256_token('citus-1', json_build_object('sub', :'alice_uid', 'name', 'al
 \set tok :alice
 \set want 500
 \set setting token_ext.algorithms
-\set what 'token_ext.algorithms differing on worker1: reported, or alice still sees exactly her 500 notes'
+\set what 'token_ext.algorithms differing on worker1: carried over (alice still sees exactly her 500 notes) and reported by jwt.citus_status()'
 \ir setting_case.psql
 \! bash node_setting.sh worker1 token_ext.algorithms --reset ''
 
@@ -54,7 +58,7 @@ SELECT hs256_token('citus-1', json_build_object('sub', :'alice_uid', 'name', 'al
 \set tok :auditor
 \set want 1000
 \set setting token_ext.role_claim
-\set what 'token_ext.role_claim differing on worker1: reported, or the auditor still sees all 1,000 notes'
+\set what 'token_ext.role_claim differing on worker1: carried over (the auditor still sees all 1,000 notes) and reported by jwt.citus_status()'
 \ir setting_case.psql
 \! bash node_setting.sh worker1 token_ext.role_claim --reset .role
 

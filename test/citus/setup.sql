@@ -16,6 +16,10 @@ SET citus.shard_count = 8;
 
 CREATE EXTENSION pgcrypto;
 
+-- the cluster secret that seals the claims the coordinator forwards to the
+-- workers, on every node (README: Scale-out on Citus)
+SELECT node, kind, secret FROM jwt.citus_setup();
+
 -- unpadded base64url of bytes (RFC 7515, section 2)
 CREATE FUNCTION b64url(b bytea) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT

@@ -6,8 +6,9 @@
  * Every input goes, as a token, through JWS verification (an HMAC key and
  * an EC key), JWE decryption (a dir key and an AES key-wrap key), the
  * token entry point (JWS, JWE or nested, with the HMAC and dir keys) and
- * inspection, and, as key text, through the JWK/JWKS and PEM loaders and
- * the reading of text and bytes keys.
+ * inspection, as a forwarded-claims record (forward.h), and, as key text,
+ * through the JWK/JWKS and PEM loaders and the reading of text and bytes
+ * keys.
  * Built with AddressSanitizer and UndefinedBehaviorSanitizer: any crash,
  * memory error, leak or undefined behaviour fails the run.  One invariant
  * is checked too: nothing verifies or decrypts unless it is one of the
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/core/forward.h"
 #include "../../src/core/hmac.h"
 #include "../../src/core/jwe.h"
 #include "../../src/core/jwk.h"
@@ -42,6 +44,10 @@ static char *seeds[8];
 static size_t n_seeds;
 
 static const jose_limits limits = {65536, 32, 10000, 20000};
+
+/* The cluster secret of the forwarded-claims record, and the record's check. */
+static const unsigned char forward_secret[JOSE_FORWARD_SECRET_LEN] = "fuzz-cluster-secret-32-bytes!!!";
+static const jose_forward_check forward_check = {INT64_C(1700000000000000), INT64_C(3600000000), 65536};
 
 /* Load a key set from JWK text, or abort: the harness itself is broken. */
 static jose_keyset *
@@ -145,7 +151,19 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	o.enc = JOSE_JWE_A128CBC_HS256;
 	if (jose_jwe_encrypt(&ws, kw_keys, &o, claims, sizeof(claims) - 1, &limits, &err) == JOSE_OK)
 		add_seed(ws.out.data, ws.out.len);
-	if (n_seeds != 5)
+	/* a forwarded-claims record sealed under the cluster secret */
+	{
+		jose_forward f = {.sealed_us = forward_check.now_us, .has_exp = true,
+			.exp_us = forward_check.now_us + INT64_C(600000000), .leeway_s = 30,
+			.role_path = ".role", .role_path_len = 5,
+		.claims = (const char *) claims, .claims_len = sizeof(claims) - 1};
+		jose_buf	rec = {0};
+
+		if (jose_forward_seal(&f, forward_secret, &rec, &err) == JOSE_OK)
+			add_seed(rec.data, rec.len);
+		jose_buf_free(&rec);
+	}
+	if (n_seeds != 6)
 		abort();
 	return 0;
 }
@@ -174,6 +192,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 								  &token, &err) == JOSE_OK;
 	if (jose_jws_parse(&ws, tok, len, &limits, true, &jws, &err) == JOSE_OK)
 		(void) jose_jws_parse_claims(&ws, &jws, &limits, &err);
+	{
+		jose_forward f;
+		jose_buf	role = {0};
+		jose_buf	fclaims = {0};
+
+		accepted |= jose_forward_open(tok, len, forward_secret, &forward_check, &f, &role, &fclaims,
+									  &err) == JOSE_OK;
+		jose_buf_free(&role);
+		jose_buf_free(&fclaims);
+	}
 
 	/*
 	 * Only the seeds verify or decrypt.  (The high-S twin of the ECDSA seed

@@ -13,7 +13,7 @@
 -- input) and none runs as SECURITY DEFINER.  A function missing from this
 -- table, or present in the table but not installed, fails a test.
 BEGIN;
-SELECT plan(232);
+SELECT plan(256);
 
 CREATE TEMP TABLE expected_labels (sig text, vol "char", strict bool, par "char");
 INSERT INTO expected_labels VALUES
@@ -68,6 +68,17 @@ INSERT INTO expected_labels VALUES
   ('jwt.supabase_status()', 's', false, 's'),
   ('jwt.supabase_takeover(text)', 'v', false, 'u'),
   ('jwt.supabase_restore()', 'v', false, 'u'),
+  -- scale-out on Citus: the cluster secret's functions write its table or
+  -- run commands on the workers (VOLATILE, PARALLEL UNSAFE); the
+  -- fingerprint only reads this node's secret (STABLE, SAFE)
+  ('jwt.citus_setup(boolean)', 'v', false, 'u'),
+  ('jwt.citus_status()', 'v', false, 'u'),
+  ('jwt.cluster_secret_create(boolean)', 'v', false, 'u'),
+  ('jwt.cluster_secret_offer()', 'v', false, 'u'),
+  ('jwt.cluster_secret_wrap(jsonb)', 'v', true, 'u'),
+  ('jwt.cluster_secret_accept(text[])', 'v', true, 'u'),
+  ('jwt.cluster_secret_fingerprint()', 's', false, 's'),
+  ('jwt.cluster_secret_trigger()', 'v', false, 'u'),
   -- encryption (JWE): every key overload, and every key pair of the nested forms
   ('jwt.encrypt(jsonb,bytea,text,text,jsonb)', 'v', false, 's'),
   ('jwt.encrypt(jsonb,text,text,text,jsonb)', 'v', false, 's'),
