@@ -16,10 +16,11 @@ export PG_CONFIG=$PG_BIN/pg_config
 export PATH="$PG_BIN:$PATH"
 
 # Debian packages the project needs: build, server, headers, OpenSSL, pgTAP,
-# and clang's libFuzzer runtime for the fuzz test.
+# clang's libFuzzer runtime for the fuzz test, and SQLite (headers, shell,
+# Debian's Python with its sqlite3 module, PyJWT for the SQLite benchmark).
 DEB_PACKAGES=(build-essential postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
   libssl-dev postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
-  clang-14 libclang-rt-14-dev)
+  clang-14 libclang-rt-14-dev libsqlite3-dev sqlite3 python3 python3-jwt)
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -50,12 +51,14 @@ ensure_node() {
 # Make the private copy of the PostgreSQL installation named by TOKEN_EXT_PG_ROOT.
 ensure_pg_root() {
   [ -n "$PG_ROOT" ] || return 0
-  [ -x "$PG_BIN/postgres" ] && return 0
+  # the copy's pg_config names the copy's include directory: headers come too
+  [ -x "$PG_BIN/postgres" ] && [ -f "$PG_ROOT/usr/include/postgresql/$PG_MAJOR/server/postgres.h" ] && return 0
   say "copying PostgreSQL $PG_MAJOR into $PG_ROOT"
-  mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql"
-  cp -a /usr/lib/postgresql/$PG_MAJOR "$PG_ROOT/usr/lib/postgresql/"
-  cp -a /usr/share/postgresql/$PG_MAJOR "$PG_ROOT/usr/share/postgresql/"
-  chmod 755 "$PG_ROOT" "$PG_ROOT/usr" "$PG_ROOT/usr/lib" "$PG_ROOT/usr/share"
+  mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql" "$PG_ROOT/usr/include"
+  [ -x "$PG_BIN/postgres" ] || cp -a /usr/lib/postgresql/$PG_MAJOR "$PG_ROOT/usr/lib/postgresql/"
+  [ -d "$PG_ROOT/usr/share/postgresql/$PG_MAJOR" ] || cp -a /usr/share/postgresql/$PG_MAJOR "$PG_ROOT/usr/share/postgresql/"
+  cp -a /usr/include/postgresql "$PG_ROOT/usr/include/"
+  chmod 755 "$PG_ROOT" "$PG_ROOT/usr" "$PG_ROOT/usr/lib" "$PG_ROOT/usr/share" "$PG_ROOT/usr/include"
 }
 
 # Build with warnings as errors and install into the PostgreSQL 15 tree.

@@ -14,6 +14,7 @@
  *-------------------------------------------------------------------------
  */
 #include "sig.h"
+#include "jwe_crypto.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 
 static EVP_MAC *hmac_algorithm = NULL;
 
-/* Fetch the HMAC implementation once per process. */
+/* Fetch the HMAC implementation, and fill the lazy tables, once per process. */
 jose_status
 jose_crypto_init(jose_err *err)
 {
@@ -36,6 +37,9 @@ jose_crypto_init(jose_err *err)
 			ERR_clear_error();
 			return jose_fail(err, JOSE_E_CRYPTO, "OpenSSL has no HMAC implementation.");
 		}
+		jose_pkey_sig_prepare();
+		jose_jwe_crypto_prepare();
+		ERR_clear_error();
 	}
 	return JOSE_OK;
 }

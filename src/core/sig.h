@@ -20,8 +20,16 @@
 /* Largest signature any supported algorithm produces, in bytes. */
 #define JOSE_MAX_SIG_LEN 1024
 
-/* Load OpenSSL algorithm objects once; false if OpenSSL lacks one. */
+/*
+ * Load OpenSSL algorithm objects once; false if OpenSSL lacks one.  It also
+ * fills every table the core would otherwise fill lazily, so that after
+ * it the core only reads process-wide state (threads, as in SQLite, may
+ * then share it).
+ */
 extern jose_status jose_crypto_init(jose_err *err);
+
+/* Fill the digest and curve-order tables of signatures (jose_crypto_init). */
+extern void jose_pkey_sig_prepare(void);
 
 /*
  * Sign data with key under alg, appending the raw signature to out.

@@ -1,0 +1,414 @@
+/*-------------------------------------------------------------------------
+ *
+ * options.c
+ *		Reading the text, JSON and options arguments, and returning JSON.
+ *
+ * Where PostgreSQL takes named arguments, the SQLite functions take one
+ * JSON object of options:
+ *
+ *	audience	string		must appear in the token's aud
+ *	issuer		string		must equal the token's iss
+ *	leeway		number		seconds of clock skew, 0 to 365 days
+ *	required	[string]	claim names that must be present
+ *	at			number		the check time, seconds since 1970 (default: now)
+ *	typ			string		the expected header typ
+ *	alg			string or [string]	the allowed algorithms
+ *	enc			string or [string]	the allowed content encryptions
+ *	sign_alg	string or [string]	the inner token's allowed algorithms
+ *	role_claim	string		the claim jwt_role() reads (jwt_authenticate)
+ *
+ * Each function takes the subset that applies to it; any other member is
+ * refused, never ignored (an ignored "audience" would be a silent hole).
+ * A member whose value is null counts as absent.  JSON arguments (claims,
+ * headers, options) are read by the core's strict parser.
+ *
+ * src/sqlite/options.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "glue.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The JSON subtype SQLite's JSON functions recognise ('J'). */
+#define SQ_JSON_SUBTYPE 74
+
+/* An option: its name and the bit of the functions that take it. */
+typedef struct option_name
+{
+	const char *name;
+	unsigned	bits;
+} option_name;
+
+static const option_name option_names[] = {
+	{"audience", SQ_OPT_AUDIENCE},
+	{"issuer", SQ_OPT_ISSUER},
+	{"leeway", SQ_OPT_LEEWAY},
+	{"required", SQ_OPT_REQUIRED},
+	{"at", SQ_OPT_AT},
+	{"typ", SQ_OPT_TYP},
+	{"alg", SQ_OPT_ALG_JWS | SQ_OPT_ALG_JWE | SQ_OPT_ALG_POLICY},
+	{"enc", SQ_OPT_ENC},
+	{"sign_alg", SQ_OPT_SIGN_ALG},
+	{"role_claim", SQ_OPT_ROLE_CLAIM},
+};
+
+#define N_OPTIONS (sizeof(option_names) / sizeof(option_names[0]))
+
+/* The bytes of a TEXT or BLOB value; false for other types. */
+bool
+sq_value_bytes(sqlite3_value *v, const char **p, size_t *len)
+{
+	switch (sqlite3_value_type(v))
+	{
+		case SQLITE_TEXT:
+			*p = (const char *) sqlite3_value_text(v);
+			break;
+		case SQLITE_BLOB:
+			*p = sqlite3_value_blob(v);
+			break;
+		default:
+			return false;
+	}
+	*len = (size_t) sqlite3_value_bytes(v);
+	if (*p == NULL)
+		*p = "";				/* an empty BLOB */
+	return true;
+}
+
+/* The text (or bytes) of a TEXT or BLOB argument; other types are refused. */
+jose_status
+sq_text_argument(sqlite3_value *v, const char *what, const char **p, size_t *len,
+				 jose_err *err)
+{
+	if (!sq_value_bytes(v, p, len))
+		return sq_fail_argument(err, "The %s must be TEXT or a BLOB.", what);
+	return JOSE_OK;
+}
+
+/* Parse a JSON text argument (the claims, header or options) into doc, strictly. */
+jose_status
+sq_json_argument(sq_conn *c, sqlite3_value *v, const char *what, jose_json *doc,
+				 jose_err *err)
+{
+	jose_limits l = sq_limits();
+	jose_json_limits jl = {l.max_json_depth, l.max_json_values};
+	char		name[32];
+	const char *p;
+	jose_status st;
+
+	snprintf(name, sizeof(name), "%s argument", what);
+	if (sqlite3_value_type(v) != SQLITE_TEXT)
+		return sq_fail_argument(err, "The %s must be JSON text.", name);
+	p = (const char *) sqlite3_value_text(v);
+	st = jose_json_parse(doc, p ? p : "", (size_t) sqlite3_value_bytes(v), &jl, name, err);
+
+	/* the core calls bad JSON "malformed JSON in token"; here it is the caller's */
+	if (st == JOSE_E_JSON)
+		err->status = st = JOSE_E_ARGUMENT;
+	return st;
+}
+
+/* An optional header argument (JSON object text, checked strictly); *header NULL when absent. */
+jose_status
+sq_header_argument(sq_conn *c, sqlite3_value *v, const char **header, size_t *len,
+				   jose_err *err)
+{
+	jose_status st;
+
+	*header = NULL;
+	*len = 0;
+	if (v == NULL || sqlite3_value_type(v) == SQLITE_NULL)
+		return JOSE_OK;
+
+	/* checked here, so that a bad header is reported as the caller's mistake */
+	if ((st = sq_json_argument(c, v, "header", &c->opts, err)) != JOSE_OK)
+		return st;
+	*header = (const char *) sqlite3_value_text(v);
+	*len = (size_t) sqlite3_value_bytes(v);
+	return JOSE_OK;
+}
+
+/*
+ * The arguments of a verifying function: the token (argument 0), the key
+ * (argument 1) and the options (argument opts_argno, when there is one).
+ */
+jose_status
+sq_token_arguments(sqlite3_context *ctx, int argc, sqlite3_value **argv, int opts_argno,
+				   unsigned allowed, const char *fn, jose_keyset **keys, sq_options *o,
+				   const char **token, size_t *len, jose_err *err)
+{
+	jose_status st;
+
+	if ((st = sq_key_argument(ctx, argv, 1, keys, err)) != JOSE_OK ||
+		(st = sq_read_options(sqlite3_user_data(ctx), argc > opts_argno ? argv[opts_argno] : NULL,
+							  allowed, fn, o, err)) != JOSE_OK)
+		return st;
+	return sq_text_argument(argv[0], "token", token, len, err);
+}
+
+/* "a, b and c": the options a function takes, for its error messages. */
+static void
+describe_options(unsigned allowed, char *out, size_t outlen)
+{
+	size_t		used = 0;
+	size_t		n = 0,
+				k = 0;
+
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		n += (option_names[i].bits & allowed) != 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < N_OPTIONS && used < outlen; i++)
+	{
+		if (!(option_names[i].bits & allowed))
+			continue;
+		k++;
+		used += (size_t) snprintf(out + used, outlen - used, "%s%s",
+								  k == 1 ? "" : k == n ? " and " : ", ", option_names[i].name);
+	}
+}
+
+/* A string or array-of-strings option as one comma-separated list in c->list. */
+static jose_status
+option_list(sq_conn *c, const char *name, uint32_t v, const char **list, size_t *len,
+			jose_err *err)
+{
+	const jose_json *d = &c->opts;
+	const jose_jnode *n = &d->nodes[v];
+
+	jose_buf_reset(&c->list);
+	if (n->type == JOSE_JSON_STRING)
+		jose_buf_append(&c->list, jose_json_text(d, v), n->len);
+	else if (n->type == JOSE_JSON_ARRAY && n->count > 0)
+	{
+		uint32_t	e = v + 1;
+
+		for (uint32_t i = 0; i < n->count; i++, e = d->nodes[e].next)
+		{
+			if (d->nodes[e].type != JOSE_JSON_STRING ||
+				memchr(jose_json_text(d, e), ',', d->nodes[e].len) != NULL)
+				return sq_fail_argument(err, "The option \"%s\" must be a name or an array of names.",
+										name);
+			if (i > 0)
+				jose_buf_putc(&c->list, ',');
+			jose_buf_append(&c->list, jose_json_text(d, e), d->nodes[e].len);
+		}
+	}
+	else
+		return sq_fail_argument(err, "The option \"%s\" must be a name or an array of names.", name);
+	if (c->list.failed)
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate the option.");
+	*list = c->list.data;
+	*len = c->list.len;
+	return JOSE_OK;
+}
+
+/* A number option's value; false if the node is not a number. */
+static bool
+option_number(const jose_json *d, uint32_t v, double *out)
+{
+	if (d->nodes[v].type != JOSE_JSON_NUMBER)
+		return false;
+	*out = strtod(jose_json_text(d, v), NULL);
+	return true;
+}
+
+/* The "required" option: an array of claim names. */
+static jose_status
+option_required(sq_conn *c, uint32_t v, sq_options *o, jose_err *err)
+{
+	const jose_json *d = &c->opts;
+	uint32_t	e = v + 1;
+
+	if (d->nodes[v].type != JOSE_JSON_ARRAY)
+		return sq_fail_argument(err, "The option \"required\" must be an array of claim names.");
+	if (d->nodes[v].count > SQ_MAX_REQUIRED)
+		return jose_fail(err, JOSE_E_LIMIT, "At most %d claims can be required.", SQ_MAX_REQUIRED);
+	for (uint32_t i = 0; i < d->nodes[v].count; i++, e = d->nodes[e].next)
+	{
+		if (d->nodes[e].type != JOSE_JSON_STRING)
+			return sq_fail_argument(err, "The option \"required\" must be an array of claim names.");
+		c->required[i] = jose_json_text(d, e);
+		c->required_len[i] = d->nodes[e].len;
+	}
+	o->claims.required = c->required;
+	o->claims.required_len = c->required_len;
+	o->claims.n_required = d->nodes[v].count;
+	return JOSE_OK;
+}
+
+/* Read one option (member name, value node v) into o. */
+static jose_status
+read_option(sq_conn *c, const char *name, uint32_t v, unsigned bit, sq_options *o,
+			jose_err *err)
+{
+	const jose_json *d = &c->opts;
+	const jose_jnode *n = &d->nodes[v];
+	const char *list = NULL;
+	size_t		len = 0;
+	jose_status st;
+	double		x;
+
+	switch (bit)
+	{
+		case SQ_OPT_AUDIENCE:
+		case SQ_OPT_ISSUER:
+		case SQ_OPT_TYP:
+		case SQ_OPT_ROLE_CLAIM:
+			if (n->type != JOSE_JSON_STRING)
+				return sq_fail_argument(err, "The option \"%s\" must be a string.", name);
+			if (bit == SQ_OPT_AUDIENCE)
+			{
+				o->claims.audience = jose_json_text(d, v);
+				o->claims.audience_len = n->len;
+			}
+			else if (bit == SQ_OPT_ISSUER)
+			{
+				o->claims.issuer = jose_json_text(d, v);
+				o->claims.issuer_len = n->len;
+			}
+			else if (bit == SQ_OPT_TYP)
+			{
+				o->typ = jose_json_text(d, v);
+				o->typ_len = n->len;
+			}
+			else
+				o->role_claim = jose_json_text(d, v);
+			return JOSE_OK;
+		case SQ_OPT_LEEWAY:
+			if (!option_number(d, v, &x) || !(x >= 0 && x <= 365.0 * 86400))
+				return sq_fail_argument(err, "The leeway must be between 0 and 365 days.");
+			o->claims.leeway = x;
+			return JOSE_OK;
+		case SQ_OPT_AT:
+			if (!option_number(d, v, &x) || !isfinite(x))
+				return sq_fail_argument(err, "The check time \"at\" must be a finite number of seconds since 1970.");
+			o->claims.now = x;
+			return JOSE_OK;
+		case SQ_OPT_REQUIRED:
+			return option_required(c, v, o, err);
+		default:
+			break;
+	}
+
+	/* the algorithm lists */
+	if ((st = option_list(c, name, v, &list, &len, err)) != JOSE_OK)
+		return st;
+	switch (bit)
+	{
+		case SQ_OPT_ALG_JWS:
+		case SQ_OPT_SIGN_ALG:
+			return jose_alg_set_parse(list, len, &o->jws_algs, err);
+		case SQ_OPT_ALG_JWE:
+			return jose_jwe_alg_set_parse(list, len, &o->jwe_algs, err);
+		case SQ_OPT_ENC:
+			return jose_jwe_enc_set_parse(list, len, &o->jwe_encs, err);
+		default:
+			o->has_alg = true;
+			return jose_policy_algorithms_parse(list, len, &o->jws_algs, &o->jwe_algs,
+												&o->jwe_encs, err);
+	}
+}
+
+/*
+ * Read the options argument v (NULL: all defaults) of function fn, which
+ * takes the options in allowed.  Strings in o point into c->opts and stay
+ * valid until the next JSON argument is read.
+ */
+jose_status
+sq_read_options(sq_conn *c, sqlite3_value *v, unsigned allowed, const char *fn,
+				sq_options *o, jose_err *err)
+{
+	const jose_json *d = &c->opts;
+	char		names[160];
+	uint32_t	m = 1;
+	jose_status st;
+
+	memset(o, 0, sizeof(*o));
+	o->claims.now = sq_now();
+	o->role_claim = ".role";
+	if (allowed & SQ_OPT_ROLE_CLAIM)
+		o->claims.leeway = 30;	/* PostgREST's, as token_ext.leeway */
+	if (v == NULL || sqlite3_value_type(v) == SQLITE_NULL)
+		return JOSE_OK;
+	if ((st = sq_json_argument(c, v, "options", &c->opts, err)) != JOSE_OK)
+		return st;
+	if (d->nodes[0].type != JOSE_JSON_OBJECT)
+		return sq_fail_argument(err, "The options must be a JSON object.");
+
+	for (uint32_t k = 0; k < d->nodes[0].count; k++, m = d->nodes[m + 1].next)
+	{
+		const char *name = jose_json_text(d, m);
+		unsigned	bit = 0;
+
+		for (size_t i = 0; i < N_OPTIONS && bit == 0; i++)
+			if (strcmp(option_names[i].name, name) == 0)
+				bit = option_names[i].bits & allowed;
+		if (bit == 0)
+		{
+			describe_options(allowed, names, sizeof(names));
+			return sq_fail_argument(err, "%s() has no option \"%.32s\"; it takes %s.",
+									fn, name, names);
+		}
+		if (d->nodes[m + 1].type == JOSE_JSON_NULL)
+			continue;
+		if ((st = read_option(c, name, m + 1, bit, o, err)) != JOSE_OK)
+			return st;
+	}
+	return JOSE_OK;
+}
+
+/* The JWS algorithm argument of a signing function (NULL: the key's). */
+jose_status
+sq_sign_alg_argument(sqlite3_value *v, jose_alg *alg, jose_err *err)
+{
+	const char *name;
+	size_t		len;
+	jose_status st;
+
+	*alg = JOSE_ALG_UNKNOWN;
+	if (v == NULL || sqlite3_value_type(v) == SQLITE_NULL)
+		return JOSE_OK;
+	if ((st = sq_text_argument(v, "algorithm", &name, &len, err)) != JOSE_OK)
+		return st;
+	if (len == 4 && memcmp(name, "none", 4) == 0)
+		return jose_fail(err, JOSE_E_ALG_NONE, "Unsecured JWS (\"none\") is never produced.");
+	*alg = jose_alg_lookup(name, len);
+	if (*alg == JOSE_ALG_UNKNOWN)
+		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
+						 "\"%.*s\" is not a JWS algorithm token_ext supports.",
+						 (int) (len > 32 ? 32 : len), name);
+	return JOSE_OK;
+}
+
+/* Return bytes as a BLOB. */
+void
+sq_result_bytes(sqlite3_context *ctx, const unsigned char *p, size_t len)
+{
+	sqlite3_result_blob(ctx, len ? (const void *) p : "", (int) len, SQLITE_TRANSIENT);
+}
+
+/* Return buf as JSON text (marked as JSON for SQLite's JSON functions). */
+void
+sq_result_json(sqlite3_context *ctx, const jose_buf *buf)
+{
+	if (buf->failed)
+	{
+		sq_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, buf->data ? buf->data : "", (int) buf->len, SQLITE_TRANSIENT);
+	sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
+}
+
+/* Return the tree doc as compact JSON text, written in buf. */
+void
+sq_result_tree(sqlite3_context *ctx, jose_buf *buf, const jose_json *doc)
+{
+	jose_buf_reset(buf);
+	jose_json_write_node(buf, doc, 0);
+	sq_result_json(ctx, buf);
+}
