@@ -13,29 +13,14 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$HERE"
 export TOKEN_EXT_SHARED=${TOKEN_EXT_SHARED:-$(cd ../../.. && pwd)/shared}
 
-# The versions pinned in package.json are installed (only then skip npm).
-deps_installed() {
-  node -e '
-    const pkg = require("./package.json");
-    for (const [name, want] of Object.entries(pkg.dependencies)) {
-      const got = require(`./node_modules/${name}/package.json`).version;
-      if (got !== want) process.exit(1);
-    }' 2>/dev/null
-}
-
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "not ok 1 - node and npm are needed for the interop suite"
   echo "RESULT 0 1 0"; exit 1
 fi
-if ! deps_installed; then
-  echo "# installing npm packages into $HERE/node_modules"
-  if ! npm install --no-audit --no-fund --loglevel=error >npm-install.log 2>&1 || ! deps_installed; then
-    sed 's/^/# /' npm-install.log
-    echo "not ok 1 - npm install of jose and pg"
-    echo "RESULT 0 1 0"; exit 1
-  fi
+if ! ./install.sh; then
+  echo "not ok 1 - npm install of jose and pg"
+  echo "RESULT 0 1 0"; exit 1
 fi
-rm -f npm-install.log
 
 # The suite prints its own RESULT line; if node dies first, count that as a
 # failure after the tests it did report.
