@@ -18,10 +18,19 @@
 
 #include <strings.h>
 
+/* Note the bytes the claims were parsed from (for returning them as they are). */
+static void
+claims_from(sq_conn *c, const unsigned char *p, size_t len)
+{
+	c->claims_src = (const char *) p;
+	c->claims_src_len = len;
+}
+
 /*
  * Verify (JWS), decrypt (JWE) or decrypt then verify (nested) a token
  * under policy p, then check its claims.  On success the claims are in
- * c->ws.claims.  Statuses are returned, never raised.
+ * c->ws.claims, parsed from the bytes c->claims_src.  Statuses are
+ * returned, never raised.
  */
 jose_status
 sq_verify_token(sq_conn *c, const char *token, size_t len,
@@ -38,6 +47,7 @@ sq_verify_token(sq_conn *c, const char *token, size_t len,
 	jose_jwe	jwe;
 	jose_status st;
 
+	c->claims_src = NULL;
 	if (p->by_shape)
 	{
 		int			dots = 0;
@@ -58,8 +68,8 @@ sq_verify_token(sq_conn *c, const char *token, size_t len,
 		st = jose_jws_verify(ws, token, len, verify_keys, o->jws_algs, &limits, &jws, err);
 		if (st == JOSE_OK && o->typ != NULL)
 			st = jose_check_typ(&ws->header, jws.typ_node, o->typ, o->typ_len, err);
-		if (st == JOSE_OK)
-			st = jose_jws_parse_claims(ws, &jws, &limits, err);
+		if (st == JOSE_OK && (st = jose_jws_parse_claims(ws, &jws, &limits, err)) == JOSE_OK)
+			claims_from(c, jws.payload, jws.payload_len);
 		if (st == JOSE_OK)
 			st = jose_claims_check(&ws->claims, &o->claims, err);
 		return st;
@@ -95,7 +105,8 @@ sq_verify_token(sq_conn *c, const char *token, size_t len,
 			return jose_fail(err, JOSE_E_ALG_NOT_ALLOWED,
 							 "A token encrypted to a public key (%s) proves no origin; it must hold a signed token (cty \"JWT\").",
 							 a->name);
-		st = jose_parse_claims(ws, jwe.plaintext, jwe.plaintext_len, &limits, err);
+		if ((st = jose_parse_claims(ws, jwe.plaintext, jwe.plaintext_len, &limits, err)) == JOSE_OK)
+			claims_from(c, jwe.plaintext, jwe.plaintext_len);
 	}
 	else
 	{
@@ -118,8 +129,8 @@ sq_verify_token(sq_conn *c, const char *token, size_t len,
 							 &limits, &jws, err);
 		if (st == JOSE_E_IS_JWE)
 			return jose_fail(err, JOSE_E_LIMIT, "Nested tokens may be one level deep.");
-		if (st == JOSE_OK)
-			st = jose_jws_parse_claims(ws, &jws, &limits, err);
+		if (st == JOSE_OK && (st = jose_jws_parse_claims(ws, &jws, &limits, err)) == JOSE_OK)
+			claims_from(c, jws.payload, jws.payload_len);
 	}
 	if (st == JOSE_OK)
 		st = jose_claims_check(&ws->claims, &o->claims, err);

@@ -129,7 +129,7 @@ decrypt_claims(sqlite3_context *ctx, int argc, sqlite3_value **argv, int verify_
 		sq_error(ctx, &err);
 		return;
 	}
-	sq_result_tree(ctx, &c->ws.aux, &c->ws.claims);
+	sq_result_claims(ctx, c);
 }
 
 /* SQL function: jwt_decrypt(token, key [, options_json]) returns the claims (JSON text) */

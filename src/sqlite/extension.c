@@ -148,6 +148,7 @@ conn_new(sqlite3 *db)
 	jose_workspace_init(&c->ws);
 	jose_keycache_init(&c->cache, SQ_KEY_CACHE_ENTRIES, SQ_KEY_CACHE_BYTES);
 	jose_json_init(&c->opts);
+	jose_json_init(&c->options.doc);
 	jose_json_init(&c->claims.doc);
 	c->claims.sub = c->claims.role = JOSE_JSON_NONE;
 	return c;
@@ -167,6 +168,7 @@ conn_release(void *p)
 	jose_keycache_free(&c->cache);
 	jose_workspace_free(&c->ws);
 	jose_json_free(&c->opts);
+	jose_json_free(&c->options.doc);
 	jose_buf_free(&c->list);
 	jose_buf_free(&c->inner);
 	free(c);

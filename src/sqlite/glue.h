@@ -48,45 +48,6 @@ SQLITE_EXTENSION_INIT3
 #define SQ_PURPOSE_ENCRYPT 0x04
 #define SQ_PURPOSE_DECRYPT 0x08
 
-/* One parsed row of jwt_keyring, kept while the row is unchanged. */
-typedef struct sq_keyring_entry
-{
-	char	   *material;		/* kid, alg and key of the row, as read */
-	size_t		material_len;
-	jose_key   *key;			/* the JWK bound to the row's kid and alg */
-	unsigned	purposes;		/* SQ_PURPOSE_* */
-	int64_t		not_before;		/* unix seconds */
-	int64_t		not_after;		/* unix seconds; INT64_MAX when open-ended */
-} sq_keyring_entry;
-
-/* The session claims kept by jwt_authenticate until jwt_clear. */
-typedef struct sq_claims
-{
-	char	   *json;			/* compact JSON text, NULL when none */
-	size_t		json_len;
-	jose_json	doc;			/* its parse tree, for jwt_claim */
-	uint32_t	sub;			/* "sub" when a string, else NONE */
-	uint32_t	role;			/* the role claim when a string, else NONE */
-} sq_claims;
-
-/* Everything one database connection keeps (the functions' user data). */
-typedef struct sq_conn
-{
-	int			refs;			/* function registrations pointing here */
-	sqlite3    *db;
-	jose_workspace ws;
-	jose_keycache cache;
-	uint64_t	cache_gen;		/* bumped whenever the cache may free a set */
-	jose_json	opts;			/* the JSON argument being read (options, claims) */
-	const char *required[SQ_MAX_REQUIRED];
-	size_t		required_len[SQ_MAX_REQUIRED];
-	jose_buf	list;			/* an option's algorithm list, joined */
-	jose_buf	inner;			/* a nested token's inner JWS */
-	sq_keyring_entry *keyring;
-	size_t		n_keyring;
-	sq_claims	claims;
-} sq_conn;
-
 /* The options a function takes, as bits (see sq_read_options). */
 #define SQ_OPT_AUDIENCE		0x0001
 #define SQ_OPT_ISSUER		0x0002
@@ -114,6 +75,56 @@ typedef struct sq_options
 	size_t		typ_len;
 	const char *role_claim;		/* dotted path of the role claim */
 } sq_options;
+
+/* One parsed row of jwt_keyring, kept while the row is unchanged. */
+typedef struct sq_keyring_entry
+{
+	char	   *material;		/* kid, alg and key of the row, as read */
+	size_t		material_len;
+	jose_key   *key;			/* the JWK bound to the row's kid and alg */
+	unsigned	purposes;		/* SQ_PURPOSE_* */
+	int64_t		not_before;		/* unix seconds */
+	int64_t		not_after;		/* unix seconds; INT64_MAX when open-ended */
+} sq_keyring_entry;
+
+/* The session claims kept by jwt_authenticate until jwt_clear. */
+typedef struct sq_claims
+{
+	char	   *json;			/* compact JSON text, NULL when none */
+	size_t		json_len;
+	jose_json	doc;			/* its parse tree, for jwt_claim */
+	uint32_t	sub;			/* "sub" when a string, else NONE */
+	uint32_t	role;			/* the role claim when a string, else NONE */
+} sq_claims;
+
+/* A read options object: its parse tree, what it says, and its required names. */
+typedef struct sq_option_set
+{
+	jose_json	doc;
+	sq_options	o;				/* strings point into doc */
+	bool		has_at;			/* "at" given: the check time is fixed */
+	const char *required[SQ_MAX_REQUIRED];
+	size_t		required_len[SQ_MAX_REQUIRED];
+} sq_option_set;
+
+/* Everything one database connection keeps (the functions' user data). */
+typedef struct sq_conn
+{
+	int			refs;			/* function registrations pointing here */
+	sqlite3    *db;
+	jose_workspace ws;
+	jose_keycache cache;
+	uint64_t	cache_gen;		/* bumped whenever the cache may free a set */
+	jose_json	opts;			/* the JSON argument being read (claims, header, keys) */
+	sq_option_set options;		/* the options argument of the current call */
+	jose_buf	list;			/* an option's algorithm list, joined */
+	jose_buf	inner;			/* a nested token's inner JWS */
+	const char *claims_src;		/* the bytes the verified claims were parsed from */
+	size_t		claims_src_len;
+	sq_keyring_entry *keyring;
+	size_t		n_keyring;
+	sq_claims	claims;
+} sq_conn;
 
 /* Kinds of token a verification accepts (sq_policy.kinds). */
 #define SQ_KIND_JWS		0x01	/* a signed token */
@@ -149,8 +160,9 @@ extern jose_status sq_parse_key_text(const char *p, size_t len, jose_keyset **se
 									 jose_err *err);
 
 /* options.c */
-extern jose_status sq_read_options(sq_conn *c, sqlite3_value *v, unsigned allowed,
-								   const char *fn, sq_options *o, jose_err *err);
+extern jose_status sq_read_options(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+								   int argno, unsigned allowed, const char *fn, sq_options *o,
+								   jose_err *err);
 extern jose_status sq_json_argument(sq_conn *c, sqlite3_value *v, const char *what,
 									jose_json *doc, jose_err *err);
 extern bool sq_value_bytes(sqlite3_value *v, const char **p, size_t *len);
@@ -166,6 +178,7 @@ extern jose_status sq_sign_alg_argument(sqlite3_value *v, jose_alg *alg, jose_er
 extern void sq_result_bytes(sqlite3_context *ctx, const unsigned char *p, size_t len);
 extern void sq_result_json(sqlite3_context *ctx, const jose_buf *buf);
 extern void sq_result_tree(sqlite3_context *ctx, jose_buf *buf, const jose_json *doc);
+extern void sq_result_claims(sqlite3_context *ctx, sq_conn *c);
 
 /* dispatch.c */
 extern jose_status sq_verify_token(sq_conn *c, const char *token, size_t len,

@@ -29,6 +29,7 @@
 #include "glue.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,8 +145,7 @@ sq_token_arguments(sqlite3_context *ctx, int argc, sqlite3_value **argv, int opt
 	jose_status st;
 
 	if ((st = sq_key_argument(ctx, argv, 1, keys, err)) != JOSE_OK ||
-		(st = sq_read_options(sqlite3_user_data(ctx), argc > opts_argno ? argv[opts_argno] : NULL,
-							  allowed, fn, o, err)) != JOSE_OK)
+		(st = sq_read_options(ctx, argc, argv, opts_argno, allowed, fn, o, err)) != JOSE_OK)
 		return st;
 	return sq_text_argument(argv[0], "token", token, len, err);
 }
@@ -171,12 +171,11 @@ describe_options(unsigned allowed, char *out, size_t outlen)
 	}
 }
 
-/* A string or array-of-strings option as one comma-separated list in c->list. */
+/* A string or array-of-strings option (node v of d) as one comma-separated list in c->list. */
 static jose_status
-option_list(sq_conn *c, const char *name, uint32_t v, const char **list, size_t *len,
-			jose_err *err)
+option_list(sq_conn *c, const jose_json *d, const char *name, uint32_t v, const char **list,
+			size_t *len, jose_err *err)
 {
-	const jose_json *d = &c->opts;
 	const jose_jnode *n = &d->nodes[v];
 
 	jose_buf_reset(&c->list);
@@ -216,11 +215,11 @@ option_number(const jose_json *d, uint32_t v, double *out)
 	return true;
 }
 
-/* The "required" option: an array of claim names. */
+/* The "required" option (node v of the set's tree): an array of claim names. */
 static jose_status
-option_required(sq_conn *c, uint32_t v, sq_options *o, jose_err *err)
+option_required(sq_option_set *set, uint32_t v, jose_err *err)
 {
-	const jose_json *d = &c->opts;
+	const jose_json *d = &set->doc;
 	uint32_t	e = v + 1;
 
 	if (d->nodes[v].type != JOSE_JSON_ARRAY)
@@ -231,22 +230,23 @@ option_required(sq_conn *c, uint32_t v, sq_options *o, jose_err *err)
 	{
 		if (d->nodes[e].type != JOSE_JSON_STRING)
 			return sq_fail_argument(err, "The option \"required\" must be an array of claim names.");
-		c->required[i] = jose_json_text(d, e);
-		c->required_len[i] = d->nodes[e].len;
+		set->required[i] = jose_json_text(d, e);
+		set->required_len[i] = d->nodes[e].len;
 	}
-	o->claims.required = c->required;
-	o->claims.required_len = c->required_len;
-	o->claims.n_required = d->nodes[v].count;
+	set->o.claims.required = set->required;
+	set->o.claims.required_len = set->required_len;
+	set->o.claims.n_required = d->nodes[v].count;
 	return JOSE_OK;
 }
 
-/* Read one option (member name, value node v) into o. */
+/* Read one option (member name, value node v of the set's tree) into the set. */
 static jose_status
-read_option(sq_conn *c, const char *name, uint32_t v, unsigned bit, sq_options *o,
+read_option(sq_conn *c, sq_option_set *set, const char *name, uint32_t v, unsigned bit,
 			jose_err *err)
 {
-	const jose_json *d = &c->opts;
+	const jose_json *d = &set->doc;
 	const jose_jnode *n = &d->nodes[v];
+	sq_options *o = &set->o;
 	const char *list = NULL;
 	size_t		len = 0;
 	jose_status st;
@@ -287,15 +287,16 @@ read_option(sq_conn *c, const char *name, uint32_t v, unsigned bit, sq_options *
 			if (!option_number(d, v, &x) || !isfinite(x))
 				return sq_fail_argument(err, "The check time \"at\" must be a finite number of seconds since 1970.");
 			o->claims.now = x;
+			set->has_at = true;
 			return JOSE_OK;
 		case SQ_OPT_REQUIRED:
-			return option_required(c, v, o, err);
+			return option_required(set, v, err);
 		default:
 			break;
 	}
 
 	/* the algorithm lists */
-	if ((st = option_list(c, name, v, &list, &len, err)) != JOSE_OK)
+	if ((st = option_list(c, d, name, v, &list, &len, err)) != JOSE_OK)
 		return st;
 	switch (bit)
 	{
@@ -313,28 +314,29 @@ read_option(sq_conn *c, const char *name, uint32_t v, unsigned bit, sq_options *
 	}
 }
 
-/*
- * Read the options argument v (NULL: all defaults) of function fn, which
- * takes the options in allowed.  Strings in o point into c->opts and stay
- * valid until the next JSON argument is read.
- */
-jose_status
-sq_read_options(sq_conn *c, sqlite3_value *v, unsigned allowed, const char *fn,
-				sq_options *o, jose_err *err)
+/* The defaults of every option. */
+static void
+options_defaults(sq_options *o, unsigned allowed)
 {
-	const jose_json *d = &c->opts;
+	memset(o, 0, sizeof(*o));
+	o->role_claim = ".role";
+	if (allowed & SQ_OPT_ROLE_CLAIM)
+		o->claims.leeway = 30;	/* PostgREST's, as token_ext.leeway */
+}
+
+/* Parse the options object v of function fn, which takes the options in allowed, into set. */
+static jose_status
+parse_options(sq_conn *c, sq_option_set *set, sqlite3_value *v, unsigned allowed,
+			  const char *fn, jose_err *err)
+{
+	const jose_json *d = &set->doc;
 	char		names[160];
 	uint32_t	m = 1;
 	jose_status st;
 
-	memset(o, 0, sizeof(*o));
-	o->claims.now = sq_now();
-	o->role_claim = ".role";
-	if (allowed & SQ_OPT_ROLE_CLAIM)
-		o->claims.leeway = 30;	/* PostgREST's, as token_ext.leeway */
-	if (v == NULL || sqlite3_value_type(v) == SQLITE_NULL)
-		return JOSE_OK;
-	if ((st = sq_json_argument(c, v, "options", &c->opts, err)) != JOSE_OK)
+	options_defaults(&set->o, allowed);
+	set->has_at = false;
+	if ((st = sq_json_argument(c, v, "options", &set->doc, err)) != JOSE_OK)
 		return st;
 	if (d->nodes[0].type != JOSE_JSON_OBJECT)
 		return sq_fail_argument(err, "The options must be a JSON object.");
@@ -355,9 +357,64 @@ sq_read_options(sq_conn *c, sqlite3_value *v, unsigned allowed, const char *fn,
 		}
 		if (d->nodes[m + 1].type == JOSE_JSON_NULL)
 			continue;
-		if ((st = read_option(c, name, m + 1, bit, o, err)) != JOSE_OK)
+		if ((st = read_option(c, set, name, m + 1, bit, err)) != JOSE_OK)
 			return st;
 	}
+	return JOSE_OK;
+}
+
+/* Free an options set kept as a statement's auxiliary data. */
+static void
+option_set_free(void *p)
+{
+	sq_option_set *set = p;
+
+	if (set == NULL)
+		return;
+	jose_json_free(&set->doc);
+	free(set);
+}
+
+/*
+ * Read the options argument argno (absent or NULL: all defaults) of
+ * function fn, which takes the options in allowed.  Strings in o stay valid
+ * for the rest of the call.  Options are parsed once per statement when
+ * the argument is constant (the usual case), kept as auxiliary data; the
+ * check time is then still the clock's at each call, unless "at" is given.
+ */
+jose_status
+sq_read_options(sqlite3_context *ctx, int argc, sqlite3_value **argv, int argno,
+				unsigned allowed, const char *fn, sq_options *o, jose_err *err)
+{
+	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_option_set *set;
+	sq_option_set *keep;
+	jose_status st;
+
+	if (argno >= argc || sqlite3_value_type(argv[argno]) == SQLITE_NULL)
+	{
+		options_defaults(o, allowed);
+		o->claims.now = sq_now();
+		return JOSE_OK;
+	}
+	if ((set = sqlite3_get_auxdata(ctx, argno)) == NULL)
+	{
+		/* this call reads the connection's copy; the statement's next calls a kept one */
+		if ((st = parse_options(c, &c->options, argv[argno], allowed, fn, err)) != JOSE_OK)
+			return st;
+		set = &c->options;
+		if ((keep = calloc(1, sizeof(sq_option_set))) != NULL)
+		{
+			jose_json_init(&keep->doc);
+			if (parse_options(c, keep, argv[argno], allowed, fn, err) == JOSE_OK)
+				sqlite3_set_auxdata(ctx, argno, keep, option_set_free);
+			else
+				option_set_free(keep);
+		}
+	}
+	*o = set->o;
+	if (!set->has_at)
+		o->claims.now = sq_now();
 	return JOSE_OK;
 }
 
@@ -402,6 +459,47 @@ sq_result_json(sqlite3_context *ctx, const jose_buf *buf)
 	}
 	sqlite3_result_text(ctx, buf->data ? buf->data : "", (int) buf->len, SQLITE_TRANSIENT);
 	sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
+}
+
+/*
+ * True when JSON text (known to be valid) is already in the compact form
+ * jose_json_write_node writes: no backslash anywhere (so strings are copied
+ * as they are) and no whitespace outside strings.
+ */
+static bool
+is_compact_json(const char *p, size_t len)
+{
+	bool		in_string = false;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		char		ch = p[i];
+
+		if (ch == '\\')
+			return false;
+		if (ch == '"')
+			in_string = !in_string;
+		else if (!in_string && (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Return the verified claims (c->ws.claims) as compact JSON text: the bytes
+ * they were parsed from when those are compact already (most tokens), else
+ * the tree written out.
+ */
+void
+sq_result_claims(sqlite3_context *ctx, sq_conn *c)
+{
+	if (c->claims_src != NULL && is_compact_json(c->claims_src, c->claims_src_len))
+	{
+		sqlite3_result_text(ctx, c->claims_src, (int) c->claims_src_len, SQLITE_TRANSIENT);
+		sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
+	}
+	else
+		sq_result_tree(ctx, &c->ws.aux, &c->ws.claims);
 }
 
 /* Return the tree doc as compact JSON text, written in buf. */

@@ -144,8 +144,8 @@ authenticate(sqlite3_context *ctx, sqlite3_value **argv, int argc, bool *sql_err
 	 * and the options buffer this call then uses.
 	 */
 	if ((st = sq_keyring_load(c, sql_error, err)) != JOSE_OK ||
-		(st = sq_read_options(c, argc > 1 ? argv[1] : NULL, POLICY_OPTIONS, "jwt_authenticate",
-							  &o, err)) != JOSE_OK ||
+		(st = sq_read_options(ctx, argc, argv, 1, POLICY_OPTIONS, "jwt_authenticate", &o,
+							  err)) != JOSE_OK ||
 		(st = sq_text_argument(argv[0], "token", &token, &len, err)) != JOSE_OK)
 		return st;
 

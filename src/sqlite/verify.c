@@ -55,7 +55,7 @@ sq_jwt_verify(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (verify_claims(ctx, argc, argv, "jwt_verify", &callers, &err) != JOSE_OK)
 		sq_error(ctx, &err);
 	else
-		sq_result_tree(ctx, &c->ws.aux, &c->ws.claims);
+		sq_result_claims(ctx, c);
 }
 
 /* SQL function: jwt_try_verify(token, key [, options_json]) returns the claims, or NULL */
@@ -69,7 +69,7 @@ sq_jwt_try_verify(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
 		return;
 	if (verify_claims(ctx, argc, argv, "jwt_try_verify", &callers, &err) == JOSE_OK)
-		sq_result_tree(ctx, &c->ws.aux, &c->ws.claims);
+		sq_result_claims(ctx, c);
 	else if (callers)
 		sq_error(ctx, &err);
 }

@@ -26,6 +26,12 @@ SELECT jwt_try_verify('not a token', 'a-secret-of-at-least-32-bytes!!!') IS NULL
 -- JSON results are marked as JSON: they nest as objects, not as strings
 SELECT json_object('claims', jwt_verify(jwt_sign('{"sub":"ada"}', 'a-secret-of-at-least-32-bytes!!!'), 'a-secret-of-at-least-32-bytes!!!'));
 SELECT jwt_verify(jwt_sign('{"sub":"ada","n":[1,2.50,{"a":null}],"t":"\u00e9\n"}', 'a-secret-of-at-least-32-bytes!!!'), 'a-secret-of-at-least-32-bytes!!!') ->> '$.n[1]';
+-- claims come back compact: as signed when they are, else rewritten (escapes decoded, spaces dropped)
+SELECT jwt_verify(jwt_sign_raw('{"s":"two words","n":[1,2]}', 'a-secret-of-at-least-32-bytes!!!', 'HS256'), 'a-secret-of-at-least-32-bytes!!!');
+SELECT jwt_verify(jwt_sign_raw('{"s":"caf\u00e9 \"x\"", "n" : [ 1, 2 ] }', 'a-secret-of-at-least-32-bytes!!!', 'HS256'), 'a-secret-of-at-least-32-bytes!!!');
+-- options that differ from row to row (not constant), and a fixed check time
+CREATE TEMP TABLE per_row AS SELECT column1 AS n, column2 AS o FROM (VALUES (1, '{"audience":"a"}'), (2, '{"audience":"b"}'), (3, NULL), (4, '{"audience":"a","at":5000000000}'), (5, '{"audience":"a","at":3999999999}'));
+SELECT n, jwt_try_verify(jwt_sign('{"aud":"a","exp":4000000000}', 'a-secret-of-at-least-32-bytes!!!'), 'a-secret-of-at-least-32-bytes!!!', o) FROM per_row ORDER BY n;
 -- NULL token or key: NULL
 SELECT jwt_verify(NULL, 'k') IS NULL, jwt_verify('t', NULL) IS NULL, jwt_sign(NULL, 'k') IS NULL, jwt_decrypt(NULL, 'k') IS NULL, jwt_decode(NULL) IS NULL;
 -- RFC 7515 A.1 (HS256, JWK key; the payload has CR LF inside; checked before its exp)
