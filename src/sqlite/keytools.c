@@ -60,14 +60,19 @@ sq_jwt_generate_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (argc > 1)
 	{
 		bits = sqlite3_value_int64(argv[1]);
-		if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER || bits < 0 || bits > 65536)
+		if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER || bits < 0)
 		{
-			sq_fail_argument(&err, "The key size must be positive, or 0 for the default.");
+			if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER)
+				sq_fail_argument(&err, "The key size must be an integer number of bits.");
+			else
+				sq_fail_argument(&err, "The key size must be positive, or 0 for the default.");
 			sq_error(ctx, &err);
 			return;
 		}
 	}
-	if (jose_key_generate(kind, len, (int) bits, &key, &err) != JOSE_OK)
+
+	/* sizes past any the core accepts are refused by it, with its own reason */
+	if (jose_key_generate(kind, len, (int) (bits > 1048576 ? 1048576 : bits), &key, &err) != JOSE_OK)
 	{
 		sq_error(ctx, &err);
 		return;
@@ -270,4 +275,8 @@ sq_jwt_jwks(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sq_result_json(ctx, &out);
 	jose_buf_free(&out);
 	free(ids);
+
+	/* the array may have held private JWKs: wipe the parse tree's copy of them */
+	if (d->text != NULL)
+		OPENSSL_cleanse(d->text, d->text_len);
 }

@@ -101,6 +101,8 @@ SELECT jwt_jwks(json_array(json(jwt_public_jwk(es)), json(jwt_public_jwk(es)))) 
 SELECT jwt_generate_key('nope');
 SELECT jwt_generate_key('RSA', 1024);
 SELECT jwt_generate_key('RSA', -1);
+SELECT jwt_generate_key('RSA', 1e9);
+SELECT jwt_generate_key('RSA', 99999999999);
 WITH x AS MATERIALIZED (SELECT jwt_generate_key('RSA-OAEP-256') AS k) SELECT jwt_decrypt(jwt_encrypt('{}', jwt_public_jwk(k)), jwt_public_jwk(k)) FROM x;
 -- options and other arguments
 SELECT jwt_verify(jwt_sign('{}', hs), hs, '{"foo":1}') FROM k;
