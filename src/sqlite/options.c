@@ -464,23 +464,29 @@ sq_result_json(sqlite3_context *ctx, const jose_buf *buf)
 /*
  * True when JSON text (known to be valid) is already in the compact form
  * jose_json_write_node writes: no backslash anywhere (so strings are copied
- * as they are) and no whitespace outside strings.
+ * as they are, and each '"' opens or closes one) and no whitespace outside
+ * strings.  Strings, most of a claims set, are skipped with memchr.
  */
 static bool
 is_compact_json(const char *p, size_t len)
 {
-	bool		in_string = false;
+	const char *end = p + len;
 
-	for (size_t i = 0; i < len; i++)
+	if (memchr(p, '\\', len) != NULL)
+		return false;
+	while (p < end)
 	{
-		char		ch = p[i];
+		const char *quote = memchr(p, '"', (size_t) (end - p));
+		const char *stop = quote ? quote : end;
 
-		if (ch == '\\')
+		for (; p < stop; p++)
+			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				return false;
+		if (quote == NULL)
+			break;
+		if ((quote = memchr(quote + 1, '"', (size_t) (end - quote - 1))) == NULL)
 			return false;
-		if (ch == '"')
-			in_string = !in_string;
-		else if (!in_string && (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'))
-			return false;
+		p = quote + 1;
 	}
 	return true;
 }
