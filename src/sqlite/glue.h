@@ -36,6 +36,9 @@ SQLITE_EXTENSION_INIT3
 #define SQ_KEY_CACHE_ENTRIES 256
 #define SQ_KEY_CACHE_BYTES (16 * 1024 * 1024)
 
+/* The JSON subtype SQLite's JSON functions recognise ('J'). */
+#define SQ_JSON_SUBTYPE 74
+
 /* Most names in an options "required" list. */
 #define SQ_MAX_REQUIRED 64
 
@@ -159,15 +162,12 @@ extern jose_status sq_jwk_argument(sqlite3_context *ctx, sqlite3_value **argv, i
 extern jose_status sq_parse_key_text(const char *p, size_t len, jose_keyset **set,
 									 jose_err *err);
 
-/* options.c */
-extern jose_status sq_read_options(sqlite3_context *ctx, int argc, sqlite3_value **argv,
-								   int argno, unsigned allowed, const char *fn, sq_options *o,
-								   jose_err *err);
-extern jose_status sq_json_argument(sq_conn *c, sqlite3_value *v, const char *what,
-									jose_json *doc, jose_err *err);
+/* args.c */
 extern bool sq_value_bytes(sqlite3_value *v, const char **p, size_t *len);
 extern jose_status sq_text_argument(sqlite3_value *v, const char *what, const char **p,
 									size_t *len, jose_err *err);
+extern jose_status sq_json_argument(sq_conn *c, sqlite3_value *v, const char *what,
+									jose_json *doc, jose_err *err);
 extern jose_status sq_header_argument(sq_conn *c, sqlite3_value *v, const char **header,
 									  size_t *len, jose_err *err);
 extern jose_status sq_token_arguments(sqlite3_context *ctx, int argc, sqlite3_value **argv,
@@ -175,6 +175,13 @@ extern jose_status sq_token_arguments(sqlite3_context *ctx, int argc, sqlite3_va
 									  jose_keyset **keys, sq_options *o, const char **token,
 									  size_t *len, jose_err *err);
 extern jose_status sq_sign_alg_argument(sqlite3_value *v, jose_alg *alg, jose_err *err);
+
+/* options.c */
+extern jose_status sq_read_options(sqlite3_context *ctx, int argc, sqlite3_value **argv,
+								   int argno, unsigned allowed, const char *fn, sq_options *o,
+								   jose_err *err);
+
+/* results.c */
 extern void sq_result_bytes(sqlite3_context *ctx, const unsigned char *p, size_t len);
 extern void sq_result_json(sqlite3_context *ctx, const jose_buf *buf);
 extern void sq_result_tree(sqlite3_context *ctx, jose_buf *buf, const jose_json *doc);

@@ -167,5 +167,5 @@ sq_jwt_key_cache_stats(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			 c->cache.entries, c->cache.bytes, (unsigned long long) c->cache.hits,
 			 (unsigned long long) c->cache.misses);
 	sqlite3_result_text(ctx, json, -1, SQLITE_TRANSIENT);
-	sqlite3_result_subtype(ctx, 74);
+	sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
 }

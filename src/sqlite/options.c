@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * options.c
- *		Reading the text, JSON and options arguments, and returning JSON.
+ *		Reading the options argument of a function: one JSON object.
  *
  * Where PostgreSQL takes named arguments, the SQLite functions take one
  * JSON object of options:
@@ -19,8 +19,8 @@
  *
  * Each function takes the subset that applies to it; any other member is
  * refused, never ignored (an ignored "audience" would be a silent hole).
- * A member whose value is null counts as absent.  JSON arguments (claims,
- * headers, options) are read by the core's strict parser.
+ * A member whose value is null counts as absent.  The object is read by
+ * the core's strict parser.
  *
  * src/sqlite/options.c
  *
@@ -29,13 +29,9 @@
 #include "glue.h"
 
 #include <math.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The JSON subtype SQLite's JSON functions recognise ('J'). */
-#define SQ_JSON_SUBTYPE 74
 
 /* An option: its name and the bit of the functions that take it. */
 typedef struct option_name
@@ -58,97 +54,6 @@ static const option_name option_names[] = {
 };
 
 #define N_OPTIONS (sizeof(option_names) / sizeof(option_names[0]))
-
-/* The bytes of a TEXT or BLOB value; false for other types. */
-bool
-sq_value_bytes(sqlite3_value *v, const char **p, size_t *len)
-{
-	switch (sqlite3_value_type(v))
-	{
-		case SQLITE_TEXT:
-			*p = (const char *) sqlite3_value_text(v);
-			break;
-		case SQLITE_BLOB:
-			*p = sqlite3_value_blob(v);
-			break;
-		default:
-			return false;
-	}
-	*len = (size_t) sqlite3_value_bytes(v);
-	if (*p == NULL)
-		*p = "";				/* an empty BLOB */
-	return true;
-}
-
-/* The text (or bytes) of a TEXT or BLOB argument; other types are refused. */
-jose_status
-sq_text_argument(sqlite3_value *v, const char *what, const char **p, size_t *len,
-				 jose_err *err)
-{
-	if (!sq_value_bytes(v, p, len))
-		return sq_fail_argument(err, "The %s must be TEXT or a BLOB.", what);
-	return JOSE_OK;
-}
-
-/* Parse a JSON text argument (the claims, header or options) into doc, strictly. */
-jose_status
-sq_json_argument(sq_conn *c, sqlite3_value *v, const char *what, jose_json *doc,
-				 jose_err *err)
-{
-	jose_limits l = sq_limits();
-	jose_json_limits jl = {l.max_json_depth, l.max_json_values};
-	char		name[32];
-	const char *p;
-	jose_status st;
-
-	snprintf(name, sizeof(name), "%s argument", what);
-	if (sqlite3_value_type(v) != SQLITE_TEXT)
-		return sq_fail_argument(err, "The %s must be JSON text.", name);
-	p = (const char *) sqlite3_value_text(v);
-	st = jose_json_parse(doc, p ? p : "", (size_t) sqlite3_value_bytes(v), &jl, name, err);
-
-	/* the core calls bad JSON "malformed JSON in token"; here it is the caller's */
-	if (st == JOSE_E_JSON)
-		err->status = st = JOSE_E_ARGUMENT;
-	return st;
-}
-
-/* An optional header argument (JSON object text, checked strictly); *header NULL when absent. */
-jose_status
-sq_header_argument(sq_conn *c, sqlite3_value *v, const char **header, size_t *len,
-				   jose_err *err)
-{
-	jose_status st;
-
-	*header = NULL;
-	*len = 0;
-	if (v == NULL || sqlite3_value_type(v) == SQLITE_NULL)
-		return JOSE_OK;
-
-	/* checked here, so that a bad header is reported as the caller's mistake */
-	if ((st = sq_json_argument(c, v, "header", &c->opts, err)) != JOSE_OK)
-		return st;
-	*header = (const char *) sqlite3_value_text(v);
-	*len = (size_t) sqlite3_value_bytes(v);
-	return JOSE_OK;
-}
-
-/*
- * The arguments of a verifying function: the token (argument 0), the key
- * (argument 1) and the options (argument opts_argno, when there is one).
- */
-jose_status
-sq_token_arguments(sqlite3_context *ctx, int argc, sqlite3_value **argv, int opts_argno,
-				   unsigned allowed, const char *fn, jose_keyset **keys, sq_options *o,
-				   const char **token, size_t *len, jose_err *err)
-{
-	jose_status st;
-
-	if ((st = sq_key_argument(ctx, argv, 1, keys, err)) != JOSE_OK ||
-		(st = sq_read_options(ctx, argc, argv, opts_argno, allowed, fn, o, err)) != JOSE_OK)
-		return st;
-	return sq_text_argument(argv[0], "token", token, len, err);
-}
 
 /* "a, b and c": the options a function takes, for its error messages. */
 static void
@@ -416,103 +321,4 @@ sq_read_options(sqlite3_context *ctx, int argc, sqlite3_value **argv, int argno,
 	if (!set->has_at)
 		o->claims.now = sq_now();
 	return JOSE_OK;
-}
-
-/* The JWS algorithm argument of a signing function (NULL: the key's). */
-jose_status
-sq_sign_alg_argument(sqlite3_value *v, jose_alg *alg, jose_err *err)
-{
-	const char *name;
-	size_t		len;
-	jose_status st;
-
-	*alg = JOSE_ALG_UNKNOWN;
-	if (v == NULL || sqlite3_value_type(v) == SQLITE_NULL)
-		return JOSE_OK;
-	if ((st = sq_text_argument(v, "algorithm", &name, &len, err)) != JOSE_OK)
-		return st;
-	if (len == 4 && memcmp(name, "none", 4) == 0)
-		return jose_fail(err, JOSE_E_ALG_NONE, "Unsecured JWS (\"none\") is never produced.");
-	*alg = jose_alg_lookup(name, len);
-	if (*alg == JOSE_ALG_UNKNOWN)
-		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
-						 "\"%.*s\" is not a JWS algorithm token_ext supports.",
-						 (int) (len > 32 ? 32 : len), name);
-	return JOSE_OK;
-}
-
-/* Return bytes as a BLOB. */
-void
-sq_result_bytes(sqlite3_context *ctx, const unsigned char *p, size_t len)
-{
-	sqlite3_result_blob(ctx, len ? (const void *) p : "", (int) len, SQLITE_TRANSIENT);
-}
-
-/* Return buf as JSON text (marked as JSON for SQLite's JSON functions). */
-void
-sq_result_json(sqlite3_context *ctx, const jose_buf *buf)
-{
-	if (buf->failed)
-	{
-		sq_error_nomem(ctx);
-		return;
-	}
-	sqlite3_result_text(ctx, buf->data ? buf->data : "", (int) buf->len, SQLITE_TRANSIENT);
-	sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
-}
-
-/*
- * True when JSON text (known to be valid) is already in the compact form
- * jose_json_write_node writes: no backslash anywhere (so strings are copied
- * as they are, and each '"' opens or closes one) and no whitespace outside
- * strings.  Strings, most of a claims set, are skipped with memchr.
- */
-static bool
-is_compact_json(const char *p, size_t len)
-{
-	const char *end = p + len;
-
-	if (memchr(p, '\\', len) != NULL)
-		return false;
-	while (p < end)
-	{
-		const char *quote = memchr(p, '"', (size_t) (end - p));
-		const char *stop = quote ? quote : end;
-
-		for (; p < stop; p++)
-			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-				return false;
-		if (quote == NULL)
-			break;
-		if ((quote = memchr(quote + 1, '"', (size_t) (end - quote - 1))) == NULL)
-			return false;
-		p = quote + 1;
-	}
-	return true;
-}
-
-/*
- * Return the verified claims (c->ws.claims) as compact JSON text: the bytes
- * they were parsed from when those are compact already (most tokens), else
- * the tree written out.
- */
-void
-sq_result_claims(sqlite3_context *ctx, sq_conn *c)
-{
-	if (c->claims_src != NULL && is_compact_json(c->claims_src, c->claims_src_len))
-	{
-		sqlite3_result_text(ctx, c->claims_src, (int) c->claims_src_len, SQLITE_TRANSIENT);
-		sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
-	}
-	else
-		sq_result_tree(ctx, &c->ws.aux, &c->ws.claims);
-}
-
-/* Return the tree doc as compact JSON text, written in buf. */
-void
-sq_result_tree(sqlite3_context *ctx, jose_buf *buf, const jose_json *doc)
-{
-	jose_buf_reset(buf);
-	jose_json_write_node(buf, doc, 0);
-	sq_result_json(ctx, buf);
 }

@@ -183,7 +183,7 @@ sq_jwt_authenticate(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	sqlite3_result_text(ctx, c->claims.json, (int) c->claims.json_len, SQLITE_TRANSIENT);
-	sqlite3_result_subtype(ctx, 74);
+	sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
 }
 
 /* SQL function: jwt_clear() drops the connection's claims */
@@ -205,7 +205,7 @@ sq_jwt_claims(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (s->json == NULL)
 		return;
 	sqlite3_result_text(ctx, s->json, (int) s->json_len, SQLITE_TRANSIENT);
-	sqlite3_result_subtype(ctx, 74);
+	sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
 }
 
 /* Return string node n of the claims as text, or NULL when it is NONE. */
