@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of token_ext against a throwaway PostgreSQL 15 it starts and
 # stops itself: C unit tests of the core, pg_regress, pgTAP (pg_prove), interop
-# with the npm "jose" package, the stress tests, the Citus scale-out tests (on
-# a three-node Citus cluster of their own, built from ../shared/citus), and a
-# bounded libFuzzer run of the core's parsers.  Installs what it needs.
+# with the npm "jose" package, the stress tests, the SQLite extension's suites
+# (sqlite3 shell and Python, cross-checked with the PostgreSQL extension), the
+# Citus scale-out tests (on a three-node Citus cluster of their own, built from
+# ../shared/citus), and a bounded libFuzzer run of the core's parsers and of
+# the SQLite glue.  Installs what it needs.
 # The last line is "N passed, N failed".
 set -uo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
@@ -56,6 +58,7 @@ run_suite interop test/interop/run.sh
 run_suite keyshapes test/keyshapes/run.sh
 run_suite readme test/readme/run.sh
 run_suite stress test/stress/run.sh
+run_suite sqlite test/sqlite/run.sh
 run_suite citus test/citus/run.sh
 run_suite fuzz test/fuzz/run.sh
 
