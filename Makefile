@@ -9,6 +9,7 @@ OBJS = \
 	src/core/alg.o \
 	src/core/b64url.o \
 	src/core/buf.o \
+	src/core/claimpath.o \
 	src/core/claims.o \
 	src/core/compact.o \
 	src/core/hmac.o \

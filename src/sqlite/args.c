@@ -44,8 +44,20 @@ sq_text_argument(sqlite3_value *v, const char *what, const char **p, size_t *len
 				 jose_err *err)
 {
 	if (!sq_value_bytes(v, p, len))
-		return sq_fail_argument(err, "The %s must be TEXT or a BLOB.", what);
+		return jose_fail(err, JOSE_E_ARGUMENT, "The %s must be TEXT or a BLOB.", what);
 	return JOSE_OK;
+}
+
+/* An optional TEXT or BLOB argument: *p NULL when absent or NULL, other types refused. */
+jose_status
+sq_optional_text(sqlite3_value *v, const char *what, const char **p, size_t *len,
+				 jose_err *err)
+{
+	*p = NULL;
+	*len = 0;
+	if (v == NULL || sqlite3_value_type(v) == SQLITE_NULL)
+		return JOSE_OK;
+	return sq_text_argument(v, what, p, len, err);
 }
 
 /* Parse a JSON text argument (the claims, header or options) into doc, strictly. */
@@ -61,7 +73,7 @@ sq_json_argument(sq_conn *c, sqlite3_value *v, const char *what, jose_json *doc,
 
 	snprintf(name, sizeof(name), "%s argument", what);
 	if (sqlite3_value_type(v) != SQLITE_TEXT)
-		return sq_fail_argument(err, "The %s must be JSON text.", name);
+		return jose_fail(err, JOSE_E_ARGUMENT, "The %s must be JSON text.", name);
 	p = (const char *) sqlite3_value_text(v);
 	st = jose_json_parse(doc, p ? p : "", (size_t) sqlite3_value_bytes(v), &jl, name, err);
 
@@ -117,16 +129,7 @@ sq_sign_alg_argument(sqlite3_value *v, jose_alg *alg, jose_err *err)
 	jose_status st;
 
 	*alg = JOSE_ALG_UNKNOWN;
-	if (v == NULL || sqlite3_value_type(v) == SQLITE_NULL)
-		return JOSE_OK;
-	if ((st = sq_text_argument(v, "algorithm", &name, &len, err)) != JOSE_OK)
+	if ((st = sq_optional_text(v, "algorithm", &name, &len, err)) != JOSE_OK || name == NULL)
 		return st;
-	if (len == 4 && memcmp(name, "none", 4) == 0)
-		return jose_fail(err, JOSE_E_ALG_NONE, "Unsecured JWS (\"none\") is never produced.");
-	*alg = jose_alg_lookup(name, len);
-	if (*alg == JOSE_ALG_UNKNOWN)
-		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
-						 "\"%.*s\" is not a JWS algorithm token_ext supports.",
-						 (int) (len > 32 ? 32 : len), name);
-	return JOSE_OK;
+	return jose_sign_alg_parse(name, len, alg, err);
 }

@@ -12,8 +12,15 @@
  * The primary message is the text before the first ": ", which a caller
  * can match on exactly.  The code is SQLITE_AUTH for a token that is
  * well formed but not acceptable (PostgreSQL's SQLSTATE class 28),
- * SQLITE_TOOBIG for an input over a limit, SQLITE_NOMEM for memory, and
- * SQLITE_ERROR for the rest.  Texts never hold key material or a token.
+ * SQLITE_TOOBIG for an input over a limit, SQLITE_NOMEM for memory,
+ * SQLITE_INTERRUPT for work stopped by sqlite3_interrupt(),
+ * SQLITE_CONSTRAINT for a keyring row that breaks a rule (PostgreSQL's
+ * 23502 and 23514), and SQLITE_ERROR for the rest.  Texts never hold key
+ * material or a token.
+ *
+ * Before an error is raised the connection's workspace is wiped, as the
+ * PostgreSQL glue does: a check that failed after a decryption must not
+ * leave the plaintext behind.
  *
  * src/sqlite/errors.c
  *
@@ -21,30 +28,25 @@
  */
 #include "glue.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 
-/* The SQLite result code a status maps to. */
+/* The SQLite result code a status maps to, by its kind (the core sorts the statuses). */
 static int
 status_code(jose_status status)
 {
-	switch (status)
+	switch (jose_status_class_of(status))
 	{
-		case JOSE_E_KEY_NOT_FOUND:
-		case JOSE_E_SIGNATURE:
-		case JOSE_E_EXPIRED:
-		case JOSE_E_NOT_YET_VALID:
-		case JOSE_E_ISSUED_IN_FUTURE:
-		case JOSE_E_AUDIENCE:
-		case JOSE_E_ISSUER:
-		case JOSE_E_MISSING_CLAIM:
-		case JOSE_E_TYPE:
-		case JOSE_E_DECRYPT:
+		case JOSE_CLASS_REJECTED:
 			return SQLITE_AUTH;
-		case JOSE_E_LIMIT:
+		case JOSE_CLASS_LIMIT:
 			return SQLITE_TOOBIG;
-		case JOSE_E_NOMEM:
+		case JOSE_CLASS_NOMEM:
 			return SQLITE_NOMEM;
+		case JOSE_CLASS_INTERRUPTED:
+			return SQLITE_INTERRUPT;
+		case JOSE_CLASS_ROW_NULL:
+		case JOSE_CLASS_ROW:
+			return SQLITE_CONSTRAINT;
 		default:
 			return SQLITE_ERROR;
 	}
@@ -60,18 +62,24 @@ status_hint(jose_status status)
 			return "Encrypted tokens are read with jwt_decrypt().";
 		case JOSE_E_IS_JWS:
 			return "Signed tokens are read with jwt_verify().";
+		case JOSE_E_KEYRING:
+			return "Create it with src/sqlite/jwt_keyring.sql (README, \"SQLite\").";
 		default:
 			return NULL;
 	}
 }
 
-/* Raise err with an explicit hint sentence (NULL: none). */
+/* Raise err with a hint sentence (NULL: the status's own, if any), wiping the workspace first. */
 void
 sq_error_hint(sqlite3_context *ctx, const jose_err *err, const char *hint)
 {
 	char		msg[JOSE_ERR_DETAIL_MAX + 256];
 	int			code = status_code(err->status);
 
+	if (hint == NULL)
+		hint = status_hint(err->status);
+
+	jose_workspace_wipe(&sq_conn_of(ctx)->ws);
 	if (code == SQLITE_NOMEM)
 	{
 		sqlite3_result_error_nomem(ctx);
@@ -89,25 +97,13 @@ sq_error_hint(sqlite3_context *ctx, const jose_err *err, const char *hint)
 void
 sq_error(sqlite3_context *ctx, const jose_err *err)
 {
-	sq_error_hint(ctx, err, status_hint(err->status));
+	sq_error_hint(ctx, err, NULL);
 }
 
 /* Raise "out of memory". */
 void
 sq_error_nomem(sqlite3_context *ctx)
 {
+	jose_workspace_wipe(&sq_conn_of(ctx)->ws);
 	sqlite3_result_error_nomem(ctx);
-}
-
-/* Record an invalid argument (a caller's mistake) in err. */
-jose_status
-sq_fail_argument(jose_err *err, const char *fmt,...)
-{
-	va_list		ap;
-
-	err->status = JOSE_E_ARGUMENT;
-	va_start(ap, fmt);
-	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
-	va_end(ap);
-	return JOSE_E_ARGUMENT;
 }

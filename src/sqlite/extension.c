@@ -18,7 +18,15 @@
  * arguments (verification reads the clock, ES and PS signatures and every
  * encryption are random); INNOCUOUS for everything without side effects,
  * so views and triggers may use it under trusted_schema=OFF; DIRECTONLY
- * for the two functions that change the connection's claims.
+ * for the functions that change the connection's state.
+ *
+ * Cancelling: the core asks a host's check between the steps of long work
+ * (RSA key generation, a large JWKS).  SQLite 3.41 and later tell whether
+ * sqlite3_interrupt() was called on a connection (sqlite3_is_interrupted);
+ * the check asks that of the connection whose function runs on this
+ * thread.  Older SQLite has no such call, so there the core's long work
+ * runs to its end (bounded by the core's limits) and sqlite3_interrupt()
+ * stops the statement at its next row.
  *
  * src/sqlite/extension.c
  *
@@ -33,6 +41,7 @@ SQLITE_EXTENSION_INIT1
 #include <stdlib.h>
 #include <time.h>
 
+#include "../core/interrupt.h"
 #include "../core/prepare.h"
 
 #ifndef TOKEN_EXT_VERSION
@@ -86,6 +95,7 @@ static const sq_function functions[] = {
 	{"jwt_jwks", 1, 1, F_DET | F_SAFE | F_JSON, sq_jwt_jwks},
 	{"jwt_clear_key_cache", 0, 0, F_DIRECT, sq_jwt_clear_key_cache},
 	{"jwt_key_cache_stats", 0, 0, F_SAFE | F_JSON, sq_jwt_key_cache_stats},
+	{"jwt_keyring_check", 6, 6, F_DET | F_SAFE, sq_jwt_keyring_check},
 	{"jwt_authenticate", 1, 2, F_DIRECT | F_JSON, sq_jwt_authenticate},
 	{"jwt_clear", 0, 0, F_DIRECT, sq_jwt_clear},
 	{"jwt_claims", 0, 0, F_SAFE | F_JSON, sq_jwt_claims},
@@ -95,21 +105,53 @@ static const sq_function functions[] = {
 	{"jwt_version", 0, 0, F_DET | F_SAFE, sq_jwt_version},
 };
 
-/* The result of the one-time OpenSSL set-up of this process. */
-static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
-static jose_status crypto_status = JOSE_E_CRYPTO;
-static jose_err crypto_err;
+/* The result of the one-time set-up of this process. */
+static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
+static jose_status setup_status = JOSE_E_CRYPTO;
+static jose_err setup_err;
+
+#if SQLITE_VERSION_NUMBER >= 3041000
+#define SQ_HAS_IS_INTERRUPTED 1
+
+/* The connection whose function runs on this thread (set by sq_conn_of). */
+static _Thread_local sqlite3 *running_db = NULL;
+
+/* The core's cancel check: sqlite3_interrupt() was called on the running connection. */
+static bool
+running_db_interrupted(void)
+{
+	return running_db != NULL && sqlite3_is_interrupted(running_db);
+}
+#endif
 
 /*
- * Fetch OpenSSL algorithm objects once per process.  Connections in
- * several threads may load the extension at the same moment; the core's
- * lazily filled tables must be filled before any of them is used.
+ * Set up the core once per process: fetch every OpenSSL object and fill
+ * every table it would fill lazily (connections in several threads may
+ * load the extension, and call it, at the same moment), and register the
+ * cancel check where this SQLite has one.
  */
 static void
-crypto_init_once(void)
+setup(void)
 {
-	jose_err_clear(&crypto_err);
-	crypto_status = jose_prepare(&crypto_err);
+	jose_err_clear(&setup_err);
+	setup_status = jose_prepare(&setup_err);
+#ifdef SQ_HAS_IS_INTERRUPTED
+	/* the headers were 3.41 or later; the library loading us must be too */
+	if (sqlite3_libversion_number() >= 3041000)
+		jose_set_interrupt_check(running_db_interrupted);
+#endif
+}
+
+/* The state of the connection a function was called on (its user data). */
+sq_conn *
+sq_conn_of(sqlite3_context *ctx)
+{
+	sq_conn    *c = sqlite3_user_data(ctx);
+
+#ifdef SQ_HAS_IS_INTERRUPTED
+	running_db = c->db;
+#endif
+	return c;
 }
 
 /* The limits of every call: the defaults of the PostgreSQL settings. */
@@ -126,20 +168,16 @@ sq_limits(void)
 }
 
 /*
- * The wall clock, in seconds since 1970 UTC.  The coarse clock (a few
- * milliseconds' resolution, read without a system call) is plenty for
- * claims checked to the second, and costs a fraction of the precise one
- * on every verification.
+ * The wall clock, in seconds since 1970 UTC.  The precise clock, not the
+ * coarse one: a time SQLite wrote a moment ago (unixepoch() in a keyring
+ * row's not_before, a token's nbf) is never later than it, which a clock
+ * a few milliseconds behind could not promise.
  */
 double
 sq_now(void)
 {
 	struct timespec ts;
 
-#ifdef CLOCK_REALTIME_COARSE
-	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) == 0)
-		return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-#endif
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
@@ -171,6 +209,10 @@ conn_release(void *p)
 
 	if (--c->refs > 0)
 		return;
+#ifdef SQ_HAS_IS_INTERRUPTED
+	if (running_db == c->db)
+		running_db = NULL;
+#endif
 	sq_claims_clear(&c->claims);
 	jose_json_free(&c->claims.doc);
 	sq_keyring_free(c);
@@ -202,12 +244,12 @@ sqlite3_tokenextsqlite_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
 	int			rc = SQLITE_OK;
 
 	SQLITE_EXTENSION_INIT2(pApi);
-	pthread_once(&crypto_once, crypto_init_once);
-	if (crypto_status != JOSE_OK)
+	pthread_once(&setup_once, setup);
+	if (setup_status != JOSE_OK)
 	{
 		if (pzErrMsg)
 			*pzErrMsg = sqlite3_mprintf("token_ext could not initialise OpenSSL: %s",
-										crypto_err.detail);
+										setup_err.detail);
 		return SQLITE_ERROR;
 	}
 	if ((c = conn_new(db)) == NULL)

@@ -4,13 +4,16 @@
  *		Shared state and helpers of token_ext's SQLite glue.
  *
  * The glue turns SQLite values into calls of the JOSE core (src/core), and
- * core statuses into sqlite3_result_error.  Everything it keeps lives in
- * one struct per database connection (sq_conn), allocated when the
- * extension is loaded into the connection, handed to every function as
- * its user data, and freed when the connection closes: the core workspace,
- * the key cache, the keyring's parsed keys and the session claims.  A
- * connection's functions never run concurrently (SQLite serialises calls
- * on one connection), so the state needs no lock.
+ * core statuses into sqlite3_result_error.  Every rule (key classification,
+ * token verification, keyring rows, claim paths, limits) is the core's, so
+ * SQLite and PostgreSQL accept and refuse the same inputs with the same
+ * texts.  Everything the glue keeps lives in one struct per database
+ * connection (sq_conn), allocated when the extension is loaded into the
+ * connection, handed to every function as its user data, and freed when
+ * the connection closes: the core workspace, the key cache, the keyring's
+ * parsed keys and the session claims.  A connection's functions never run
+ * concurrently (SQLite serialises calls on one connection), so the state
+ * needs no lock.
  *
  * src/sqlite/glue.h
  *
@@ -30,7 +33,9 @@ SQLITE_EXTENSION_INIT3
 #include "../core/jwe.h"
 #include "../core/jws.h"
 #include "../core/keycache.h"
+#include "../core/keyring_row.h"
 #include "../core/status.h"
+#include "../core/token.h"
 
 /* Bounds of the per-connection key cache (PostgreSQL's defaults). */
 #define SQ_KEY_CACHE_ENTRIES 256
@@ -44,12 +49,6 @@ SQLITE_EXTENSION_INIT3
 
 /* Most rows jwt_authenticate reads from jwt_keyring. */
 #define SQ_MAX_KEYRING_ROWS 1000
-
-/* Purposes of keyring keys. */
-#define SQ_PURPOSE_SIGN 0x01
-#define SQ_PURPOSE_VERIFY 0x02
-#define SQ_PURPOSE_ENCRYPT 0x04
-#define SQ_PURPOSE_DECRYPT 0x08
 
 /* The options a function takes, as bits (see sq_read_options). */
 #define SQ_OPT_AUDIENCE		0x0001
@@ -76,18 +75,18 @@ typedef struct sq_options
 	bool		has_alg;		/* "alg" was given (a policy whitelist) */
 	const char *typ;			/* expected header typ, or NULL */
 	size_t		typ_len;
-	const char *role_claim;		/* dotted path of the role claim */
+	const char *role_claim;		/* role-claim path (PostgREST's) */
 } sq_options;
 
-/* One parsed row of jwt_keyring, kept while the row is unchanged. */
+/* One usable row of jwt_keyring, kept while the row's key columns are unchanged. */
 typedef struct sq_keyring_entry
 {
-	char	   *material;		/* kid, alg and key of the row, as read */
+	char	   *material;		/* kid, purposes, alg and key of the row, as read */
 	size_t		material_len;
 	jose_key   *key;			/* the JWK bound to the row's kid and alg */
-	unsigned	purposes;		/* SQ_PURPOSE_* */
-	int64_t		not_before;		/* unix seconds */
-	int64_t		not_after;		/* unix seconds; INT64_MAX when open-ended */
+	unsigned	purposes;		/* JOSE_PURPOSE_* */
+	double		not_before;		/* unix seconds */
+	double		not_after;		/* unix seconds; +infinity when open-ended */
 } sq_keyring_entry;
 
 /* The session claims kept by jwt_authenticate until jwt_clear. */
@@ -121,29 +120,14 @@ typedef struct sq_conn
 	jose_json	opts;			/* the JSON argument being read (claims, header, keys) */
 	sq_option_set options;		/* the options argument of the current call */
 	jose_buf	list;			/* an option's algorithm list, joined */
-	jose_buf	inner;			/* a nested token's inner JWS */
-	const char *claims_src;		/* the bytes the verified claims were parsed from */
-	size_t		claims_src_len;
+	jose_buf	inner;			/* jwt_sign_and_encrypt's inner token */
 	sq_keyring_entry *keyring;
 	size_t		n_keyring;
 	sq_claims	claims;
 } sq_conn;
 
-/* Kinds of token a verification accepts (sq_policy.kinds). */
-#define SQ_KIND_JWS		0x01	/* a signed token */
-#define SQ_KIND_JWE		0x02	/* an encrypted claims set */
-#define SQ_KIND_NESTED	0x04	/* an encrypted signed token (cty "JWT") */
-
-/* How a token is verified: what it may be, and how it is checked. */
-typedef struct sq_policy
-{
-	unsigned	kinds;			/* SQ_KIND_* */
-	bool		by_shape;		/* pick JWS or JWE by the token's form; refuse other kinds */
-	bool		origin_required;	/* a plain JWE must be made with a shared secret */
-	const sq_options *o;		/* algorithms, claim checks, typ */
-} sq_policy;
-
 /* extension.c */
+extern sq_conn *sq_conn_of(sqlite3_context *ctx);
 extern jose_limits sq_limits(void);
 extern double sq_now(void);
 
@@ -151,20 +135,18 @@ extern double sq_now(void);
 extern void sq_error(sqlite3_context *ctx, const jose_err *err);
 extern void sq_error_hint(sqlite3_context *ctx, const jose_err *err, const char *hint);
 extern void sq_error_nomem(sqlite3_context *ctx);
-extern jose_status sq_fail_argument(jose_err *err, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
 
 /* keyarg.c */
 extern jose_status sq_key_argument(sqlite3_context *ctx, sqlite3_value **argv, int argno,
 								   jose_keyset **out, jose_err *err);
 extern jose_status sq_jwk_argument(sqlite3_context *ctx, sqlite3_value **argv, int argno,
 								   jose_key **out, jose_err *err);
-extern jose_status sq_parse_key_text(const char *p, size_t len, jose_keyset **set,
-									 jose_err *err);
 
 /* args.c */
 extern bool sq_value_bytes(sqlite3_value *v, const char **p, size_t *len);
 extern jose_status sq_text_argument(sqlite3_value *v, const char *what, const char **p,
+									size_t *len, jose_err *err);
+extern jose_status sq_optional_text(sqlite3_value *v, const char *what, const char **p,
 									size_t *len, jose_err *err);
 extern jose_status sq_json_argument(sq_conn *c, sqlite3_value *v, const char *what,
 									jose_json *doc, jose_err *err);
@@ -180,21 +162,16 @@ extern jose_status sq_sign_alg_argument(sqlite3_value *v, jose_alg *alg, jose_er
 extern jose_status sq_read_options(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 								   int argno, unsigned allowed, const char *fn, sq_options *o,
 								   jose_err *err);
+extern void sq_token_policy(const sq_options *o, unsigned forms, jose_token_policy *p);
 
 /* results.c */
 extern void sq_result_bytes(sqlite3_context *ctx, const unsigned char *p, size_t len);
 extern void sq_result_json(sqlite3_context *ctx, const jose_buf *buf);
 extern void sq_result_tree(sqlite3_context *ctx, jose_buf *buf, const jose_json *doc);
-extern void sq_result_claims(sqlite3_context *ctx, sq_conn *c);
-
-/* dispatch.c */
-extern jose_status sq_verify_token(sq_conn *c, const char *token, size_t len,
-								   const jose_keyset *verify_keys,
-								   const jose_keyset *decrypt_keys,
-								   const sq_policy *p, jose_err *err);
+extern void sq_result_claims(sqlite3_context *ctx, sq_conn *c, const jose_token *tok);
 
 /* keyring.c */
-extern jose_status sq_keyring_load(sq_conn *c, bool *sql_error, jose_err *err);
+extern jose_status sq_keyring_load(sq_conn *c, jose_err *err);
 extern jose_status sq_keyring_keys(sq_conn *c, unsigned purposes, double at,
 								   jose_keyset *set, jose_err *err);
 extern void sq_keyring_free(sq_conn *c);
@@ -222,6 +199,7 @@ extern void sq_jwt_pem_from_jwk(sqlite3_context *, int, sqlite3_value **);
 extern void sq_jwt_jwks(sqlite3_context *, int, sqlite3_value **);
 extern void sq_jwt_clear_key_cache(sqlite3_context *, int, sqlite3_value **);
 extern void sq_jwt_key_cache_stats(sqlite3_context *, int, sqlite3_value **);
+extern void sq_jwt_keyring_check(sqlite3_context *, int, sqlite3_value **);
 extern void sq_jwt_authenticate(sqlite3_context *, int, sqlite3_value **);
 extern void sq_jwt_clear(sqlite3_context *, int, sqlite3_value **);
 extern void sq_jwt_claims(sqlite3_context *, int, sqlite3_value **);

@@ -3,15 +3,14 @@
  * keyarg.c
  *		Turning a key argument into a parsed key set, parsed once.
  *
- * A key is read by its SQLite type, by the PostgreSQL extension's rules:
+ * A key is read by its SQLite type, with the rules of the PostgreSQL
+ * extension, which live in the core (src/core/keytext.c):
  *
- *	TEXT	a PEM (key or certificate), a JWK or JWKS (JSON object), or else
- *			the UTF-8 bytes of an HMAC secret
+ *	TEXT	a PEM (key or certificate) when it holds PEM armour anywhere, a
+ *			JWK or JWKS (JSON object), or else the UTF-8 bytes of an HMAC
+ *			secret, unless it looks like key material of another shape
  *	BLOB	the bytes of an HMAC secret (refused if it is really a PEM, a
  *			JWK, or a DER or OpenSSH key)
- *
- * A JWK in text is never taken for a secret: text that begins with "{"
- * must parse as a JWK.
  *
  * Two caches keep keys parsed.  The connection's key cache (src/core's
  * bounded LRU) maps the exact bytes and type of a key to its parsed set,
@@ -30,7 +29,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/pkey.h"
+#include "../core/key.h"
+#include "../core/keytext.h"
 
 /* Cache tags: which reading of the bytes produced an entry. */
 #define KEY_TAG_BLOB 1
@@ -43,41 +43,6 @@ typedef struct key_ref
 	uint64_t	gen;
 } key_ref;
 
-/* Parse a BLOB secret. */
-static jose_status
-parse_blob_key(const char *p, size_t len, jose_keyset **set, jose_err *err)
-{
-	/*
-	 * A PEM or a JWK passed as a BLOB is almost certainly a mistake that
-	 * would turn a public key into an HMAC secret.  A random secret starts
-	 * with "-----BEGIN " or parses as a JWK object with negligible odds.
-	 */
-	if (jose_text_looks_like_pem(p, len))
-		return jose_fail(err, JOSE_E_KEY,
-						 "The BLOB key holds a PEM block, which is never used as an HMAC secret.");
-	if (jose_text_looks_like_jwk(p, len) && memmem(p, len, "\"kty\"", 5) != NULL)
-		return jose_fail(err, JOSE_E_KEY,
-						 "The BLOB key holds a JWK, which is never used as an HMAC secret.");
-	if (jose_bytes_look_like_key((const unsigned char *) p, len))
-		return jose_fail(err, JOSE_E_KEY,
-						 "The BLOB key holds a DER or OpenSSH key, which is never used as an HMAC secret.");
-	return jose_keyset_from_secret((const unsigned char *) p, len, set, err);
-}
-
-/* Parse a TEXT key: PEM, JWK/JWKS, or a secret. */
-jose_status
-sq_parse_key_text(const char *p, size_t len, jose_keyset **set, jose_err *err)
-{
-	if (jose_text_looks_like_pem(p, len))
-		return jose_keyset_from_pem(p, len, set, err);
-	if (jose_text_looks_like_jwk(p, len))
-		return jose_keyset_from_jwk_text(p, len, set, err);
-	if (jose_bytes_look_like_key((const unsigned char *) p, len))
-		return jose_fail(err, JOSE_E_KEY,
-						 "The text key holds an OpenSSH key, which is never used as an HMAC secret.");
-	return jose_keyset_from_secret((const unsigned char *) p, len, set, err);
-}
-
 /*
  * The key set for key argument argno: from the statement's auxiliary data,
  * the connection's cache, or parsed now (and cached).  The set belongs to
@@ -87,7 +52,7 @@ jose_status
 sq_key_argument(sqlite3_context *ctx, sqlite3_value **argv, int argno,
 				jose_keyset **out, jose_err *err)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	key_ref    *ref = sqlite3_get_auxdata(ctx, argno);
 	const char *p;
 	size_t		len;
@@ -107,8 +72,9 @@ sq_key_argument(sqlite3_context *ctx, sqlite3_value **argv, int argno,
 	*out = jose_keycache_get(&c->cache, tag, p, len);
 	if (*out == NULL)
 	{
-		st = tag == KEY_TAG_BLOB ? parse_blob_key(p, len, out, err)
-			: sq_parse_key_text(p, len, out, err);
+		st = tag == KEY_TAG_BLOB
+			? jose_keyset_from_bytes((const unsigned char *) p, len, out, err)
+			: jose_keyset_from_text(p, len, out, err);
 		if (st != JOSE_OK)
 			return st;
 		jose_keycache_put(&c->cache, tag, p, len, *out);
@@ -136,11 +102,11 @@ sq_jwk_argument(sqlite3_context *ctx, sqlite3_value **argv, int argno,
 	if (sqlite3_value_type(argv[argno]) != SQLITE_TEXT ||
 		!jose_text_looks_like_jwk((const char *) sqlite3_value_text(argv[argno]),
 								  (size_t) sqlite3_value_bytes(argv[argno])))
-		return sq_fail_argument(err, "Pass one JWK, as JSON text.");
+		return jose_fail(err, JOSE_E_ARGUMENT, "Pass one JWK, as JSON text.");
 	if ((st = sq_key_argument(ctx, argv, argno, &set, err)) != JOSE_OK)
 		return st;
 	if (set->is_set)
-		return sq_fail_argument(err, "Pass one JWK, not a JWKS.");
+		return jose_fail(err, JOSE_E_ARGUMENT, "Pass one JWK, not a JWKS.");
 	*out = set->keys[0];
 	return JOSE_OK;
 }
@@ -149,7 +115,7 @@ sq_jwk_argument(sqlite3_context *ctx, sqlite3_value **argv, int argno,
 void
 sq_jwt_clear_key_cache(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 
 	jose_keycache_clear(&c->cache);
 	c->cache_gen++;
@@ -160,7 +126,7 @@ sq_jwt_clear_key_cache(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 void
 sq_jwt_key_cache_stats(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	char		json[160];
 
 	snprintf(json, sizeof(json), "{\"entries\":%zu,\"bytes\":%zu,\"hits\":%llu,\"misses\":%llu}",

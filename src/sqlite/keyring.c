@@ -1,21 +1,32 @@
 /*-------------------------------------------------------------------------
  *
  * keyring.c
- *		The keys of jwt_authenticate: the table jwt_keyring, read at use.
+ *		The keys of jwt_authenticate: the table jwt_keyring, read at use,
+ *		and jwt_keyring_check, the rules its triggers apply to a new row.
  *
- * The table has the columns of PostgreSQL's jwt.keyring where they apply
- * (README, "SQLite"): kid, purposes (a JSON array of sign, verify,
- * encrypt, decrypt), alg, key (one JWK as JSON text), not_before and
- * not_after (unix seconds).  Its name is resolved as any unqualified
- * table name (temp, main, then attached databases), so the keys may live
- * in an attached database file of their own.
+ * The table has the columns of PostgreSQL's jwt.keyring, in SQLite's
+ * types (README, "SQLite"): kid TEXT; purposes a JSON array of the names
+ * sign, verify, encrypt and decrypt (SQLite has no arrays; JSON is what
+ * its own functions read); alg TEXT or NULL; key one JWK as JSON text;
+ * not_before and not_after in unix seconds, INTEGER or REAL (SQLite has no
+ * timestamp type; unixepoch() gives this form), not_after NULL when
+ * open-ended.  Its name is resolved as any unqualified table name (temp,
+ * main, then attached databases), so the keys may live in an attached
+ * database file of their own.
+ *
+ * The rules are the core's (src/core/keyring_row.c), with PostgreSQL's
+ * messages, which name the column at fault and never the key.  This file
+ * only reads SQLite values into a core row; a value of a type no rule can
+ * read (a BLOB kid, text times) is refused here, naming its column too.
+ * The documented table's triggers call jwt_keyring_check, so a bad row is
+ * refused when it is written, as PostgreSQL's trigger refuses it.
  *
  * Every jwt_authenticate reads the rows again, so a change is seen at
  * once, whoever made it; parsing is what costs, so each row's parsed key
- * is kept while the row's kid, alg and key stay byte for byte the same.
- * A row that breaks a rule is an error naming its kid, never skipped
- * silently: the documented CREATE TABLE has CHECK constraints, but a
- * table made without them must not weaken anything.
+ * is kept while the row's kid, purposes, alg and key stay byte for byte
+ * the same.  A row that breaks a rule is an error naming its kid, never
+ * skipped silently: a table made without the triggers must not weaken
+ * anything, and SQLite has no warnings to tell of a skipped row.
  *
  * src/sqlite/keyring.c
  *
@@ -23,16 +34,25 @@
  */
 #include "glue.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
-#include "../core/pkey.h"
-
 #define KEYRING_QUERY \
 	"SELECT kid, purposes, alg, key, not_before, not_after FROM jwt_keyring"
+
+/* The columns, in the order of KEYRING_QUERY and of jwt_keyring_check's arguments. */
+enum
+{
+	COL_KID, COL_PURPOSES, COL_ALG, COL_KEY, COL_NOT_BEFORE, COL_NOT_AFTER, N_COLS
+};
+
+static const char *const column_names[N_COLS] = {
+	"kid", "purposes", "alg", "key", "not_before", "not_after"
+};
 
 /* Free one entry, wiping its copy of the row. */
 static void
@@ -56,179 +76,198 @@ sq_keyring_free(sq_conn *c)
 	c->n_keyring = 0;
 }
 
-/* Record a failure of the row kid in err: "Keyring key "kid": <detail>" */
-static jose_status
-row_fail(jose_err *err, jose_status status, const char *kid, const char *detail)
-{
-	return jose_fail(err, status, "Keyring key \"%.64s\": %s", kid, detail);
-}
-
-/* The purpose bits of a JSON array of names; false if it is not one. */
-static bool
-parse_purposes(const char *text, size_t len, unsigned *bits)
+/* The purpose bits of a JSON array of names; *bad on anything else. */
+static unsigned
+purposes_of(const char *text, size_t len, bool *bad)
 {
 	static const jose_json_limits limits = {2, 16};
-	static const char *const names[] = {"sign", "verify", "encrypt", "decrypt"};
 	jose_json	doc;
 	jose_err	err;
-	bool		ok;
+	unsigned	bits = 0;
 	uint32_t	e = 1;
 
-	*bits = 0;
 	jose_json_init(&doc);
-	ok = jose_json_parse(&doc, text, len, &limits, "purposes", &err) == JOSE_OK &&
-		doc.nodes[0].type == JOSE_JSON_ARRAY && doc.nodes[0].count > 0;
-	for (uint32_t i = 0; ok && i < doc.nodes[0].count; i++, e = doc.nodes[e].next)
+	*bad = jose_json_parse(&doc, text, len, &limits, "purposes", &err) != JOSE_OK ||
+		doc.nodes[0].type != JOSE_JSON_ARRAY;
+	for (uint32_t i = 0; !*bad && i < doc.nodes[0].count; i++, e = doc.nodes[e].next)
 	{
 		unsigned	bit = 0;
 
-		for (int n = 0; n < 4 && doc.nodes[e].type == JOSE_JSON_STRING; n++)
-			if (strcmp(jose_json_text(&doc, e), names[n]) == 0)
-				bit = 1u << n;
-		*bits |= bit;
-		ok = bit != 0;
+		if (doc.nodes[e].type == JOSE_JSON_STRING)
+			bit = jose_purpose_bit(jose_json_text(&doc, e), doc.nodes[e].len);
+		*bad = bit == 0;
+		bits |= bit;
 	}
 	jose_json_free(&doc);
-	return ok;
+	return bits;
+}
+
+/* The text of value v (NULL for SQL NULL); false for another type or a NUL byte inside. */
+static bool
+text_value(sqlite3_value *v, const char **p, size_t *len)
+{
+	*p = NULL;
+	*len = 0;
+	if (sqlite3_value_type(v) == SQLITE_NULL)
+		return true;
+	if (sqlite3_value_type(v) != SQLITE_TEXT)
+		return false;
+	*p = (const char *) sqlite3_value_text(v);
+	*len = (size_t) sqlite3_value_bytes(v);
+	return *p != NULL && strlen(*p) == *len;
+}
+
+/* A time in unix seconds (has false for SQL NULL); false for another type. */
+static bool
+time_value(sqlite3_value *v, bool *has, double *seconds)
+{
+	int			type = sqlite3_value_type(v);
+
+	*has = type != SQLITE_NULL;
+	if (!*has)
+		return true;
+	if (type != SQLITE_INTEGER && type != SQLITE_FLOAT)
+		return false;
+	*seconds = sqlite3_value_double(v);
+	return isfinite(*seconds);
 }
 
 /*
- * Parse a row's JWK, bound to the row's kid and (when given) algorithm,
- * and check it fits its purposes, as PostgreSQL's keyring trigger does.
+ * Read a keyring row's values (v[COL_*]) into a core row pointing into
+ * them, whatever they hold, for the core to judge; a value of a type no
+ * rule can read is refused here (JOSE_E_ROW, naming its column).
  */
 static jose_status
-parse_row_key(const char *kid, const char *alg, const char *jwk, size_t jwk_len,
-			  unsigned purposes, jose_key **out, jose_err *err)
+read_row(sqlite3_value **v, jose_keyring_row *row, jose_err *err)
 {
-	jose_keyset *set = NULL;
-	jose_key   *key;
-	jose_err	kerr;
-	jose_status st;
+	const char *purposes;
+	size_t		len;
+	int			col = -1;
 
-	*out = NULL;
-	if (alg != NULL && jose_alg_lookup(alg, strlen(alg)) == JOSE_ALG_UNKNOWN &&
-		jose_jwe_alg_lookup(alg, strlen(alg)) == JOSE_JWE_ALG_UNKNOWN &&
-		jose_jwe_enc_lookup(alg, strlen(alg)) == JOSE_JWE_ENC_UNKNOWN)
-		return row_fail(err, JOSE_E_ALG_UNSUPPORTED, kid,
-						"The row's alg is not a JWS or JWE algorithm token_ext supports.");
-	if (!jose_text_looks_like_jwk(jwk, jwk_len))
-		return row_fail(err, JOSE_E_KEY, kid, "The key is not a JWK.");
-	if ((st = jose_keyset_from_jwk_text(jwk, jwk_len, &set, &kerr)) != JOSE_OK)
-		return row_fail(err, st, kid, kerr.detail);
-	if (set->is_set)
-	{
-		jose_keyset_free(set);
-		return row_fail(err, JOSE_E_KEY, kid, "A keyring row holds one JWK, not a JWKS.");
-	}
-	key = set->keys[0];
-	set->count = 0;
-	jose_keyset_free(set);
+	memset(row, 0, sizeof(*row));
+	row->has_created_at = true;		/* SQLite's table needs no created_at */
+	if (!text_value(v[COL_KID], &row->kid, &row->kid_len))
+		col = COL_KID;
+	else if (!text_value(v[COL_ALG], &row->alg, &len))
+		col = COL_ALG;
+	else if (!text_value(v[COL_KEY], &row->jwk, &row->jwk_len))
+		col = COL_KEY;
+	if (col >= 0)
+		return jose_fail(err, JOSE_E_ROW, "The column \"%s\" is not text.", column_names[col]);
+	if (!time_value(v[COL_NOT_BEFORE], &row->has_not_before, &row->not_before))
+		col = COL_NOT_BEFORE;
+	else if (!time_value(v[COL_NOT_AFTER], &row->has_not_after, &row->not_after))
+		col = COL_NOT_AFTER;
+	if (col >= 0)
+		return jose_fail(err, JOSE_E_ROW, "The column \"%s\" is not a number of unix seconds.",
+						 column_names[col]);
 
-	/* the row's kid is the key's kid (it replaces one the JWK carries) */
-	free(key->kid);
-	if ((key->kid = strdup(kid)) == NULL)
-		st = jose_fail(err, JOSE_E_NOMEM, "Could not allocate a kid.");
-	else
-		key->kid_len = strlen(kid);
-	if (st == JOSE_OK && alg != NULL)
-	{
-		if (key->alg_name[0] != '\0' && strcmp(key->alg_name, alg) != 0)
-			st = row_fail(err, JOSE_E_KEY, kid, "The JWK's \"alg\" differs from the row's alg.");
-		else
-		{
-			snprintf(key->alg_name, sizeof(key->alg_name), "%s", alg);
-			key->alg = jose_alg_lookup(alg, strlen(alg));
-			if (key->alg != JOSE_ALG_UNKNOWN && jose_key_check_family(key, key->alg, &kerr) != JOSE_OK)
-				st = row_fail(err, JOSE_E_KEY, kid, "The row's alg does not fit the key.");
-		}
-	}
+	/* any other shape of purposes is "something other than" the four names */
+	row->has_purposes = sqlite3_value_type(v[COL_PURPOSES]) != SQLITE_NULL;
+	if (row->has_purposes && !text_value(v[COL_PURPOSES], &purposes, &len))
+		row->purposes_bad = true;
+	else if (row->has_purposes)
+		row->purposes = purposes_of(purposes, len, &row->purposes_bad);
+	return JOSE_OK;
+}
 
-	/* a secret for signatures must be strong enough for its algorithm (HS256 at least) */
-	if (st == JOSE_OK && key->kty == JOSE_KTY_OCT &&
-		(purposes & (SQ_PURPOSE_SIGN | SQ_PURPOSE_VERIFY)) &&
-		(key->alg != JOSE_ALG_UNKNOWN || key->alg_name[0] == '\0') &&
-		jose_key_check_jws(key, key->alg != JOSE_ALG_UNKNOWN ? key->alg : JOSE_ALG_HS256,
-						   JOSE_OP_VERIFY, &kerr) != JOSE_OK)
-		st = row_fail(err, kerr.status, kid, kerr.detail);
-	if (st == JOSE_OK && key->kty != JOSE_KTY_OCT &&
-		(purposes & (SQ_PURPOSE_SIGN | SQ_PURPOSE_DECRYPT)) && !jose_key_has_private(key))
-		st = row_fail(err, JOSE_E_KEY, kid,
-					  "Signing and decryption need a private key; this is a public key.");
-	if (st != JOSE_OK)
-		jose_key_free(key);
-	else
-		*out = key;
+/* Judge a row's values by the core's rules, and load its key (*key NULL unless asked). */
+static jose_status
+judge_row(sqlite3_value **v, jose_keyring_row *row, jose_key **key, jose_err *err)
+{
+	jose_status st = read_row(v, row, err);
+
+	if (st == JOSE_OK)
+		st = jose_keyring_row_check(row, err);
+	if (st == JOSE_OK && key != NULL)
+		st = jose_keyring_row_key(row, key, err);
 	return st;
 }
 
-/* The bytes a row's parsed key depends on: alg (or none), kid, key. */
-static char *
-row_material(const char *kid, const char *alg, const char *jwk, size_t jwk_len, size_t *len)
+/*
+ * SQL function: jwt_keyring_check(kid, purposes, alg, key, not_before,
+ * not_after) returns NULL, or raises what is wrong with the row: the
+ * check of jwt_keyring's triggers, PostgreSQL's keyring trigger's rules
+ */
+void
+sq_jwt_keyring_check(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	size_t		kid_len = strlen(kid);
-	size_t		alg_len = alg ? strlen(alg) : 0;
+	jose_keyring_row row;
+	jose_key   *key = NULL;
+	jose_err	err;
+
+	jose_err_clear(&err);
+	if (judge_row(argv, &row, &key, &err) != JOSE_OK)
+	{
+		sq_error(ctx, &err);
+		return;
+	}
+	jose_key_free(key);
+	sqlite3_result_null(ctx);
+}
+
+/* The bytes a row's parsed key depends on: kid, purposes, alg (or none), key. */
+static char *
+row_material(const jose_keyring_row *row, size_t *len)
+{
+	size_t		alg_len = row->alg ? strlen(row->alg) : 0;
 	char	   *m;
 
-	*len = 1 + alg_len + 1 + kid_len + 1 + jwk_len;
+	*len = row->kid_len + 1 + 1 + 1 + alg_len + 1 + row->jwk_len;
 	if ((m = malloc(*len)) == NULL)
 		return NULL;
-	m[0] = alg ? 'A' : 'N';
-	memcpy(m + 1, alg ? alg : "", alg_len);
-	m[1 + alg_len] = '\0';
-	memcpy(m + 2 + alg_len, kid, kid_len);
-	m[2 + alg_len + kid_len] = '\0';
-	memcpy(m + 3 + alg_len + kid_len, jwk, jwk_len);
+	memcpy(m, row->kid, row->kid_len);
+	m[row->kid_len] = '\0';
+	m[row->kid_len + 1] = (char) row->purposes;
+	m[row->kid_len + 2] = row->alg ? 'A' : 'N';
+	memcpy(m + row->kid_len + 3, row->alg ? row->alg : "", alg_len);
+	m[row->kid_len + 3 + alg_len] = '\0';
+	memcpy(m + row->kid_len + 4 + alg_len, row->jwk, row->jwk_len);
 	return m;
 }
 
+/* Name the row by its kid (value v) in err's detail: 'Keyring key "k1": <detail>'. */
+static jose_status
+name_row(sqlite3_value *kid, jose_err *err)
+{
+	char		quoted[JOSE_QUOTE_MAX];
+	char		detail[JOSE_ERR_DETAIL_MAX];
+	const char *name = "(NULL)";
+
+	if (sqlite3_value_type(kid) == SQLITE_TEXT)
+		name = jose_quote((const char *) sqlite3_value_text(kid),
+						  (size_t) sqlite3_value_bytes(kid), quoted);
+	else if (sqlite3_value_type(kid) != SQLITE_NULL)
+		name = "(not text)";
+	snprintf(detail, sizeof(detail), "%s", err->detail);
+	return jose_fail(err, err->status, "Keyring key %s: %s", name, detail);
+}
+
 /*
- * Read one row into e: from the old entries when its key is unchanged (the
- * old entry is then emptied), else parsed now.
+ * Read the current row of stmt into e: the row judged, then its key from
+ * the old entries when its key columns are unchanged (the old entry is
+ * then emptied), else loaded now.
  */
 static jose_status
-read_row(sqlite3_stmt *stmt, sq_keyring_entry *old, size_t n_old, sq_keyring_entry *e,
+load_row(sqlite3_stmt *stmt, sq_keyring_entry *old, size_t n_old, sq_keyring_entry *e,
 		 jose_err *err)
 {
-	const char *kid;
-	const char *purposes;
-	const char *alg = NULL;
-	const char *jwk;
-	size_t		jwk_len;
+	sqlite3_value *v[N_COLS];
+	jose_keyring_row row;
+	jose_status st;
 
-	/* (types first: reading a value as text converts it) */
-	if (sqlite3_column_type(stmt, 0) != SQLITE_TEXT ||
-		(kid = (const char *) sqlite3_column_text(stmt, 0)) == NULL || kid[0] == '\0' ||
-		sqlite3_column_bytes(stmt, 0) > JOSE_MAX_KID_LEN ||
-		strlen(kid) != (size_t) sqlite3_column_bytes(stmt, 0))
-		return jose_fail(err, JOSE_E_KEY, "A keyring kid is text of 1 to %d bytes.", JOSE_MAX_KID_LEN);
-	if (sqlite3_column_type(stmt, 1) != SQLITE_TEXT ||
-		(purposes = (const char *) sqlite3_column_text(stmt, 1)) == NULL ||
-		!parse_purposes(purposes, (size_t) sqlite3_column_bytes(stmt, 1), &e->purposes))
-		return row_fail(err, JOSE_E_KEY, kid,
-						"The purposes are a JSON array of sign, verify, encrypt and decrypt.");
-	if (sqlite3_column_type(stmt, 2) == SQLITE_TEXT)
-		alg = (const char *) sqlite3_column_text(stmt, 2);
-	else if (sqlite3_column_type(stmt, 2) != SQLITE_NULL)
-		return row_fail(err, JOSE_E_KEY, kid, "The alg is text or NULL.");
-	if (sqlite3_column_type(stmt, 4) != SQLITE_INTEGER ||
-		(sqlite3_column_type(stmt, 5) != SQLITE_INTEGER && sqlite3_column_type(stmt, 5) != SQLITE_NULL))
-		return row_fail(err, JOSE_E_KEY, kid,
-						"not_before and not_after are integers (unix seconds); not_after may be NULL.");
-	e->not_before = sqlite3_column_int64(stmt, 4);
-	e->not_after = sqlite3_column_type(stmt, 5) == SQLITE_NULL ? INT64_MAX
-		: sqlite3_column_int64(stmt, 5);
-	if (e->not_after <= e->not_before)
-		return row_fail(err, JOSE_E_KEY, kid, "not_after must be later than not_before.");
-	if (sqlite3_column_type(stmt, 3) != SQLITE_TEXT)
-		return row_fail(err, JOSE_E_KEY, kid, "The key is a JWK as JSON text.");
-	jwk = (const char *) sqlite3_column_text(stmt, 3);
-	jwk_len = (size_t) sqlite3_column_bytes(stmt, 3);
-
-	if ((e->material = row_material(kid, alg, jwk, jwk_len, &e->material_len)) == NULL)
+	for (int i = 0; i < N_COLS; i++)
+		v[i] = sqlite3_column_value(stmt, i);
+	if ((st = judge_row(v, &row, NULL, err)) != JOSE_OK)
+		return name_row(v[COL_KID], err);
+	e->purposes = row.purposes;
+	e->not_before = row.not_before;
+	e->not_after = row.has_not_after ? row.not_after : INFINITY;
+	if ((e->material = row_material(&row, &e->material_len)) == NULL)
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate a keyring entry.");
 	for (size_t i = 0; i < n_old; i++)
 	{
-		/* the same bytes parse the same; the purposes were read afresh above */
+		/* the same bytes load the same key */
 		if (old[i].key != NULL && old[i].material_len == e->material_len &&
 			memcmp(old[i].material, e->material, e->material_len) == 0)
 		{
@@ -237,16 +276,25 @@ read_row(sqlite3_stmt *stmt, sq_keyring_entry *old, size_t n_old, sq_keyring_ent
 			return JOSE_OK;
 		}
 	}
-	return parse_row_key(kid, alg, jwk, jwk_len, e->purposes, &e->key, err);
+	if ((st = jose_keyring_row_key(&row, &e->key, err)) != JOSE_OK)
+		return name_row(v[COL_KID], err);
+	return JOSE_OK;
 }
 
-/*
- * Read jwt_keyring into c->keyring.  Returns JOSE_OK, or a status in err;
- * *sql_error is set (and err's detail holds SQLite's message) when the
- * table could not be read at all.
- */
+/* Record that jwt_keyring could not be read (SQLite's reason in the detail). */
+static jose_status
+keyring_unavailable(sq_conn *c, jose_err *err)
+{
+	const char *msg = sqlite3_errmsg(c->db);
+
+	if (strncmp(msg, "no such table", 13) == 0)
+		return jose_fail(err, JOSE_E_KEYRING, "The table jwt_keyring does not exist.");
+	return jose_fail(err, JOSE_E_KEYRING, "The table jwt_keyring could not be read: %s", msg);
+}
+
+/* Read jwt_keyring into c->keyring: JOSE_OK, or a status in err. */
 jose_status
-sq_keyring_load(sq_conn *c, bool *sql_error, jose_err *err)
+sq_keyring_load(sq_conn *c, jose_err *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	sq_keyring_entry *old = c->keyring;
@@ -257,12 +305,8 @@ sq_keyring_load(sq_conn *c, bool *sql_error, jose_err *err)
 	jose_status st = JOSE_OK;
 	int			rc;
 
-	*sql_error = false;
 	if (sqlite3_prepare_v2(c->db, KEYRING_QUERY, -1, &stmt, NULL) != SQLITE_OK)
-	{
-		*sql_error = true;
-		return jose_fail(err, JOSE_E_ARGUMENT, "%s", sqlite3_errmsg(c->db));
-	}
+		return keyring_unavailable(c, err);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 	{
 		if (n == SQ_MAX_KEYRING_ROWS)
@@ -284,16 +328,13 @@ sq_keyring_load(sq_conn *c, bool *sql_error, jose_err *err)
 			cap = cap ? cap * 2 : 8;
 		}
 		memset(&fresh[n], 0, sizeof(fresh[n]));
-		st = read_row(stmt, old, n_old, &fresh[n], err);
+		st = load_row(stmt, old, n_old, &fresh[n], err);
 		n++;
 		if (st != JOSE_OK)
 			break;
 	}
 	if (st == JOSE_OK && rc != SQLITE_DONE)
-	{
-		*sql_error = true;
-		st = jose_fail(err, JOSE_E_ARGUMENT, "%s", sqlite3_errmsg(c->db));
-	}
+		st = keyring_unavailable(c, err);
 	sqlite3_finalize(stmt);
 
 	/* keys no longer in the table, and a failed read, are wiped at once */
@@ -323,8 +364,7 @@ sq_keyring_keys(sq_conn *c, unsigned purposes, double at, jose_keyset *set, jose
 	{
 		const sq_keyring_entry *e = &c->keyring[i];
 
-		if ((e->purposes & purposes) && (double) e->not_before <= at &&
-			(e->not_after == INT64_MAX || at < (double) e->not_after))
+		if ((e->purposes & purposes) && e->not_before <= at && at < e->not_after)
 			set->keys[set->count++] = e->key;
 	}
 	return JOSE_OK;

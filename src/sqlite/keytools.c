@@ -19,7 +19,10 @@
 
 #include <openssl/crypto.h>
 
-#include "../core/pkey.h"
+#include "../core/jwk.h"
+#include "../core/jwk_export.h"
+#include "../core/keygen.h"
+#include "../core/keytext.h"
 
 /* Return buf (JSON when json) as text, then wipe it. */
 static void
@@ -40,7 +43,7 @@ result_wiped(sqlite3_context *ctx, jose_buf *buf, bool json)
 void
 sq_jwt_generate_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	jose_buf   *buf = &c->ws.aux;
 	const char *kind;
 	size_t		len;
@@ -63,9 +66,9 @@ sq_jwt_generate_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER || bits < 0)
 		{
 			if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER)
-				sq_fail_argument(&err, "The key size must be an integer number of bits.");
+				jose_fail(&err, JOSE_E_ARGUMENT, "The key size must be an integer number of bits.");
 			else
-				sq_fail_argument(&err, "The key size must be positive, or 0 for the default.");
+				jose_fail(&err, JOSE_E_ARGUMENT, "The key size must be positive, or 0 for the default.");
 			sq_error(ctx, &err);
 			return;
 		}
@@ -90,7 +93,7 @@ sq_jwt_generate_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void
 export_jwk(sqlite3_context *ctx, sqlite3_value **argv, bool pem)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	jose_key   *key;
 	jose_err	err;
 
@@ -131,31 +134,20 @@ sq_jwt_jwk_thumbprint(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, thumb, -1, SQLITE_TRANSIENT);
 }
 
-/* Append ,"kid":"<thumb>" to the JWK object in buf. */
-static void
-add_kid(jose_buf *buf, const char *thumb)
-{
-	buf->len--;					/* reopen the object */
-	jose_buf_puts(buf, ",\"kid\":\"");
-	jose_buf_puts(buf, thumb);
-	jose_buf_puts(buf, "\"}");
-}
-
 /* SQL function: jwt_jwk_from_pem(pem) returns the JWK of a PEM key or certificate */
 void
 sq_jwt_jwk_from_pem(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	jose_buf   *buf = &c->ws.aux;
 	jose_keyset *set;
-	char		thumb[48];
 	jose_err	err;
 
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
 		return;
 	jose_err_clear(&err);
 	if (sqlite3_value_type(argv[0]) != SQLITE_TEXT ||
-		!jose_text_looks_like_pem((const char *) sqlite3_value_text(argv[0]),
+		!jose_text_has_pem_armour((const char *) sqlite3_value_text(argv[0]),
 								  (size_t) sqlite3_value_bytes(argv[0])))
 	{
 		jose_fail(&err, JOSE_E_KEY, "The text is not a PEM block.");
@@ -163,16 +155,14 @@ sq_jwt_jwk_from_pem(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 
-	/* the JWK, then its thumbprint as kid (the PEM had no kid to keep) */
+	/* the JWK, with its thumbprint as kid (the PEM had no kid to keep) */
 	jose_buf_reset(buf);
 	if (sq_key_argument(ctx, argv, 0, &set, &err) != JOSE_OK ||
-		jose_key_thumbprint(set->keys[0], thumb, &err) != JOSE_OK ||
-		jose_key_to_jwk(set->keys[0], true, buf, &err) != JOSE_OK)
+		jose_key_to_jwk_with_kid(set->keys[0], true, buf, NULL, &err) != JOSE_OK)
 	{
 		sq_error(ctx, &err);
 		return;
 	}
-	add_kid(buf, thumb);
 	result_wiped(ctx, buf, true);
 }
 
@@ -183,17 +173,6 @@ sq_jwt_pem_from_jwk(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	export_jwk(ctx, argv, true);
 }
 
-/* Check that id is not among the n ids seen so far, then record it. */
-static jose_status
-check_unique_kid(char (*ids)[JOSE_MAX_KID_LEN + 1], size_t n, const char *id, jose_err *err)
-{
-	for (size_t j = 0; j < n; j++)
-		if (strcmp(ids[j], id) == 0)
-			return sq_fail_argument(err, "Two keys of the set have the same kid.");
-	snprintf(ids[n], JOSE_MAX_KID_LEN + 1, "%s", id);
-	return JOSE_OK;
-}
-
 /* Append the public JWK of the JWK object node e of d to out (a kid added if it has none). */
 static jose_status
 append_public_jwk(sq_conn *c, const jose_json *d, uint32_t e, char (*ids)[JOSE_MAX_KID_LEN + 1],
@@ -201,12 +180,10 @@ append_public_jwk(sq_conn *c, const jose_json *d, uint32_t e, char (*ids)[JOSE_M
 {
 	jose_buf   *buf = &c->ws.aux;
 	jose_keyset *set = NULL;
-	jose_key   *key;
-	char		thumb[48];
 	jose_status st;
 
 	if (d->nodes[e].type != JOSE_JSON_OBJECT)
-		return sq_fail_argument(err, "Each element must be one JWK (a JSON object).");
+		return jose_fail(err, JOSE_E_ARGUMENT, "Each element must be one JWK (a JSON object).");
 
 	/* parsed from its compact text, which is wiped at once (it may hold a private key) */
 	jose_buf_reset(buf);
@@ -218,19 +195,19 @@ append_public_jwk(sq_conn *c, const jose_json *d, uint32_t e, char (*ids)[JOSE_M
 	jose_buf_reset(buf);
 	if (st != JOSE_OK)
 		return st;
-	key = set->keys[0];
 	if (set->is_set)
-		st = sq_fail_argument(err, "Each element must be one JWK, not a JWKS.");
-	else if ((st = jose_key_to_jwk(key, false, buf, err)) == JOSE_OK &&
-			 (st = jose_key_thumbprint(key, thumb, err)) == JOSE_OK &&
-			 (st = check_unique_kid(ids, n, key->kid ? key->kid : thumb, err)) == JOSE_OK)
+		st = jose_fail(err, JOSE_E_ARGUMENT, "Each element must be one JWK, not a JWKS.");
+	else if ((st = jose_key_to_jwk_with_kid(set->keys[0], false, buf, ids[n], err)) == JOSE_OK)
 	{
-		/* a published key needs a kid to be selected by: use the thumbprint */
-		if (key->kid == NULL)
-			add_kid(buf, thumb);
-		if (n > 0)
-			jose_buf_putc(out, ',');
-		jose_buf_append(out, buf->data, buf->len);
+		for (size_t j = 0; j < n && st == JOSE_OK; j++)
+			if (strcmp(ids[j], ids[n]) == 0)
+				st = jose_fail(err, JOSE_E_ARGUMENT, "Two keys of the set have the same kid.");
+		if (st == JOSE_OK)
+		{
+			if (n > 0)
+				jose_buf_putc(out, ',');
+			jose_buf_append(out, buf->data, buf->len);
+		}
 	}
 	jose_keyset_free(set);
 	return st;
@@ -243,7 +220,7 @@ append_public_jwk(sq_conn *c, const jose_json *d, uint32_t e, char (*ids)[JOSE_M
 void
 sq_jwt_jwks(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	jose_json  *d = &c->opts;
 	jose_buf	out = {0};
 	char		(*ids)[JOSE_MAX_KID_LEN + 1] = NULL;
@@ -255,7 +232,7 @@ sq_jwt_jwks(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	jose_err_clear(&err);
 	if (sq_json_argument(c, argv[0], "keys", d, &err) != JOSE_OK ||
 		(d->nodes[0].type != JOSE_JSON_ARRAY &&
-		 sq_fail_argument(&err, "The keys must be a JSON array of JWKs.") != JOSE_OK) ||
+		 jose_fail(&err, JOSE_E_ARGUMENT, "The keys must be a JSON array of JWKs.") != JOSE_OK) ||
 		(d->nodes[0].count > JOSE_MAX_JWKS_KEYS &&
 		 jose_fail(&err, JOSE_E_LIMIT, "A JWKS holds at most %d keys.", JOSE_MAX_JWKS_KEYS) != JOSE_OK) ||
 		((ids = calloc(d->nodes[0].count + 1, sizeof(*ids))) == NULL &&

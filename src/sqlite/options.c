@@ -8,14 +8,15 @@
  *
  *	audience	string		must appear in the token's aud
  *	issuer		string		must equal the token's iss
- *	leeway		number		seconds of clock skew, 0 to 365 days
+ *	leeway		number		seconds of clock skew, 0 to 1 day
  *	required	[string]	claim names that must be present
  *	at			number		the check time, seconds since 1970 (default: now)
  *	typ			string		the expected header typ
  *	alg			string or [string]	the allowed algorithms
  *	enc			string or [string]	the allowed content encryptions
  *	sign_alg	string or [string]	the inner token's allowed algorithms
- *	role_claim	string		the claim jwt_role() reads (jwt_authenticate)
+ *	role_claim	string		the claim jwt_role() reads (jwt_authenticate), a
+ *							PostgREST role-claim path as token_ext.role_claim
  *
  * Each function takes the subset that applies to it; any other member is
  * refused, never ignored (an ignored "audience" would be a silent hole).
@@ -94,7 +95,7 @@ option_list(sq_conn *c, const jose_json *d, const char *name, uint32_t v, const 
 		{
 			if (d->nodes[e].type != JOSE_JSON_STRING ||
 				memchr(jose_json_text(d, e), ',', d->nodes[e].len) != NULL)
-				return sq_fail_argument(err, "The option \"%s\" must be a name or an array of names.",
+				return jose_fail(err, JOSE_E_ARGUMENT, "The option \"%s\" must be a name or an array of names.",
 										name);
 			if (i > 0)
 				jose_buf_putc(&c->list, ',');
@@ -102,7 +103,7 @@ option_list(sq_conn *c, const jose_json *d, const char *name, uint32_t v, const 
 		}
 	}
 	else
-		return sq_fail_argument(err, "The option \"%s\" must be a name or an array of names.", name);
+		return jose_fail(err, JOSE_E_ARGUMENT, "The option \"%s\" must be a name or an array of names.", name);
 	if (c->list.failed)
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate the option.");
 	*list = c->list.data;
@@ -128,13 +129,13 @@ option_required(sq_option_set *set, uint32_t v, jose_err *err)
 	uint32_t	e = v + 1;
 
 	if (d->nodes[v].type != JOSE_JSON_ARRAY)
-		return sq_fail_argument(err, "The option \"required\" must be an array of claim names.");
+		return jose_fail(err, JOSE_E_ARGUMENT, "The option \"required\" must be an array of claim names.");
 	if (d->nodes[v].count > SQ_MAX_REQUIRED)
 		return jose_fail(err, JOSE_E_LIMIT, "At most %d claims can be required.", SQ_MAX_REQUIRED);
 	for (uint32_t i = 0; i < d->nodes[v].count; i++, e = d->nodes[e].next)
 	{
 		if (d->nodes[e].type != JOSE_JSON_STRING)
-			return sq_fail_argument(err, "The option \"required\" must be an array of claim names.");
+			return jose_fail(err, JOSE_E_ARGUMENT, "The option \"required\" must be an array of claim names.");
 		set->required[i] = jose_json_text(d, e);
 		set->required_len[i] = d->nodes[e].len;
 	}
@@ -164,7 +165,7 @@ read_option(sq_conn *c, sq_option_set *set, const char *name, uint32_t v, unsign
 		case SQ_OPT_TYP:
 		case SQ_OPT_ROLE_CLAIM:
 			if (n->type != JOSE_JSON_STRING)
-				return sq_fail_argument(err, "The option \"%s\" must be a string.", name);
+				return jose_fail(err, JOSE_E_ARGUMENT, "The option \"%s\" must be a string.", name);
 			if (bit == SQ_OPT_AUDIENCE)
 			{
 				o->claims.audience = jose_json_text(d, v);
@@ -184,13 +185,15 @@ read_option(sq_conn *c, sq_option_set *set, const char *name, uint32_t v, unsign
 				o->role_claim = jose_json_text(d, v);
 			return JOSE_OK;
 		case SQ_OPT_LEEWAY:
-			if (!option_number(d, v, &x) || !(x >= 0 && x <= 365.0 * 86400))
-				return sq_fail_argument(err, "The leeway must be between 0 and 365 days.");
+			if (!option_number(d, v, &x))
+				return jose_fail(err, JOSE_E_ARGUMENT, "The option \"leeway\" must be a number of seconds.");
+			if ((st = jose_check_leeway(x, err)) != JOSE_OK)
+				return st;
 			o->claims.leeway = x;
 			return JOSE_OK;
 		case SQ_OPT_AT:
 			if (!option_number(d, v, &x) || !isfinite(x))
-				return sq_fail_argument(err, "The check time \"at\" must be a finite number of seconds since 1970.");
+				return jose_fail(err, JOSE_E_ARGUMENT, "The check time \"at\" must be a finite number of seconds since 1970.");
 			o->claims.now = x;
 			set->has_at = true;
 			return JOSE_OK;
@@ -244,7 +247,7 @@ parse_options(sq_conn *c, sq_option_set *set, sqlite3_value *v, unsigned allowed
 	if ((st = sq_json_argument(c, v, "options", &set->doc, err)) != JOSE_OK)
 		return st;
 	if (d->nodes[0].type != JOSE_JSON_OBJECT)
-		return sq_fail_argument(err, "The options must be a JSON object.");
+		return jose_fail(err, JOSE_E_ARGUMENT, "The options must be a JSON object.");
 
 	for (uint32_t k = 0; k < d->nodes[0].count; k++, m = d->nodes[m + 1].next)
 	{
@@ -256,9 +259,11 @@ parse_options(sq_conn *c, sq_option_set *set, sqlite3_value *v, unsigned allowed
 				bit = option_names[i].bits & allowed;
 		if (bit == 0)
 		{
+			char		quoted[JOSE_QUOTE_MAX];
+
 			describe_options(allowed, names, sizeof(names));
-			return sq_fail_argument(err, "%s() has no option \"%.32s\"; it takes %s.",
-									fn, name, names);
+			return jose_fail(err, JOSE_E_ARGUMENT, "%s() has no option %s; it takes %s.",
+							 fn, jose_quote(name, d->nodes[m].len, quoted), names);
 		}
 		if (d->nodes[m + 1].type == JOSE_JSON_NULL)
 			continue;
@@ -291,7 +296,7 @@ jose_status
 sq_read_options(sqlite3_context *ctx, int argc, sqlite3_value **argv, int argno,
 				unsigned allowed, const char *fn, sq_options *o, jose_err *err)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	sq_option_set *set;
 	sq_option_set *keep;
 	jose_status st;
@@ -321,4 +326,24 @@ sq_read_options(sqlite3_context *ctx, int argc, sqlite3_value **argv, int argno,
 	if (!set->has_at)
 		o->claims.now = sq_now();
 	return JOSE_OK;
+}
+
+/*
+ * A token policy reading the forms given (JOSE_FORM_*) under options o: the
+ * allowed algorithms, the expected typ and the claim checks.  An "alg"
+ * option of jwt_authenticate is a whitelist, named in messages.
+ */
+void
+sq_token_policy(const sq_options *o, unsigned forms, jose_token_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->forms = forms;
+	p->jws_algs = o->jws_algs;
+	p->jwe_algs = o->jwe_algs;
+	p->jwe_encs = o->jwe_encs;
+	p->typ = o->typ;
+	p->typ_len = o->typ_len;
+	p->claims = o->claims;
+	if (o->has_alg)
+		p->alg_list = "The option \"alg\"";
 }

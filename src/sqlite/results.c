@@ -66,16 +66,18 @@ is_compact_json(const char *p, size_t len)
 }
 
 /*
- * Return the verified claims (c->ws.claims) as compact JSON text: the bytes
- * they were parsed from when those are compact already (most tokens), else
- * the tree written out.
+ * Return the verified claims (c->ws.claims) as compact JSON text: the
+ * payload they were parsed from (tok->payload) when it is compact already
+ * (most tokens), else the tree written out.
  */
 void
-sq_result_claims(sqlite3_context *ctx, sq_conn *c)
+sq_result_claims(sqlite3_context *ctx, sq_conn *c, const jose_token *tok)
 {
-	if (c->claims_src != NULL && is_compact_json(c->claims_src, c->claims_src_len))
+	const char *src = (const char *) tok->payload;
+
+	if (src != NULL && is_compact_json(src, tok->payload_len))
 	{
-		sqlite3_result_text(ctx, c->claims_src, (int) c->claims_src_len, SQLITE_TRANSIENT);
+		sqlite3_result_text(ctx, src, (int) tok->payload_len, SQLITE_TRANSIENT);
 		sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
 	}
 	else

@@ -27,6 +27,9 @@
 
 #include <openssl/crypto.h>
 
+#include "../core/claimpath.h"
+#include "../core/compact.h"
+
 /* The options jwt_authenticate takes (its policy). */
 #define POLICY_OPTIONS (SQ_OPT_AUDIENCE | SQ_OPT_ISSUER | SQ_OPT_LEEWAY | SQ_OPT_ALG_POLICY | \
 						SQ_OPT_ROLE_CLAIM)
@@ -44,36 +47,6 @@ sq_claims_clear(sq_claims *claims)
 	claims->json_len = 0;
 	claims->doc.n_nodes = 0;
 	claims->sub = claims->role = JOSE_JSON_NONE;
-}
-
-/*
- * The node at a dotted path (".role", "app_metadata.role") in the claims
- * tree, or NONE: the subset of PostgREST's role-claim JSPath that names
- * object members, as token_ext.role_claim.
- */
-static uint32_t
-claim_at_path(const jose_json *doc, const char *path)
-{
-	uint32_t	node = 0;
-	char		name[256];
-
-	if (*path == '.')
-		path++;
-	while (*path != '\0')
-	{
-		size_t		n = strcspn(path, ".");
-
-		if (n == 0 || n >= sizeof(name) || doc->nodes[node].type != JOSE_JSON_OBJECT)
-			return JOSE_JSON_NONE;
-		memcpy(name, path, n);
-		name[n] = '\0';
-		if ((node = jose_json_member(doc, node, name)) == JOSE_JSON_NONE)
-			return JOSE_JSON_NONE;
-		path += n;
-		if (*path == '.')
-			path++;
-	}
-	return node;
 }
 
 /* Keep the verified claims of the workspace as the connection's. */
@@ -97,44 +70,34 @@ store_claims(sq_conn *c, const char *role_claim, jose_err *err)
 	node = jose_json_member(&s->doc, 0, "sub");
 	s->sub = node != JOSE_JSON_NONE && s->doc.nodes[node].type == JOSE_JSON_STRING ? node
 		: JOSE_JSON_NONE;
-	node = claim_at_path(&s->doc, role_claim);
+	node = jose_claim_at_path(&s->doc, role_claim);
 	s->role = node != JOSE_JSON_NONE && s->doc.nodes[node].type == JOSE_JSON_STRING ? node
 		: JOSE_JSON_NONE;
 	return JOSE_OK;
 }
 
-/* Raise a failure to read the keyring table (SQLite's message in err). */
-static void
-keyring_error(sqlite3_context *ctx, const jose_err *err)
-{
-	char		msg[JOSE_ERR_DETAIL_MAX + 128];
-
-	if (strncmp(err->detail, "no such table", 13) == 0)
-		snprintf(msg, sizeof(msg), "the token_ext keyring does not exist: "
-				 "Create the table jwt_keyring (see the README, \"SQLite\").");
-	else
-		snprintf(msg, sizeof(msg), "could not read the token_ext keyring: %s", err->detail);
-	sqlite3_result_error(ctx, msg, -1);
-}
-
 /*
- * Verify the token with the keyring and policy o, and keep its claims.
- * Returns the status; *sql_error when the keyring table could not be read.
+ * Verify the token with the keyring and the policy of the options, and
+ * keep its claims.  The policy is PostgreSQL's jwt.authenticate's: every
+ * form of token, a named "alg" list a whitelist, and an encrypted claims
+ * set must prove its origin (anyone can encrypt to a public key, so such a
+ * token must be nested).
  */
 static jose_status
-authenticate(sqlite3_context *ctx, sqlite3_value **argv, int argc, bool *sql_error,
-			 jose_err *err)
+authenticate(sqlite3_context *ctx, sqlite3_value **argv, int argc, jose_err *err)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
+	jose_limits limits = sq_limits();
 	jose_keyset verify_keys = {0};
 	jose_keyset decrypt_keys = {0};
 	sq_options	o;
-	sq_policy	p = {SQ_KIND_JWS | SQ_KIND_JWE | SQ_KIND_NESTED, true, true, &o};
+	jose_token_policy p;
+	jose_compact split;
+	jose_token	tok;
 	const char *token;
 	size_t		len;
 	jose_status st;
 
-	*sql_error = false;
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
 		return jose_fail(err, JOSE_E_MALFORMED, "The token is NULL.");
 
@@ -143,19 +106,22 @@ authenticate(sqlite3_context *ctx, sqlite3_value **argv, int argc, bool *sql_err
 	 * functions (jwt_keyring may be a view), and they share the workspace
 	 * and the options buffer this call then uses.
 	 */
-	if ((st = sq_keyring_load(c, sql_error, err)) != JOSE_OK ||
+	if ((st = sq_keyring_load(c, err)) != JOSE_OK ||
 		(st = sq_read_options(ctx, argc, argv, 1, POLICY_OPTIONS, "jwt_authenticate", &o,
 							  err)) != JOSE_OK ||
 		(st = sq_text_argument(argv[0], "token", &token, &len, err)) != JOSE_OK)
 		return st;
+	sq_token_policy(&o, 0, &p);
+	p.require_origin = true;
 
-	/* named algorithms are a whitelist: a kind they do not name is refused */
-	if (o.has_alg)
-		p.kinds = (o.jws_algs ? SQ_KIND_JWS : 0) |
-			(o.jwe_algs ? SQ_KIND_JWE | SQ_KIND_NESTED : 0);
-	if ((st = sq_keyring_keys(c, SQ_PURPOSE_VERIFY, o.claims.now, &verify_keys, err)) == JOSE_OK &&
-		(st = sq_keyring_keys(c, SQ_PURPOSE_DECRYPT, o.claims.now, &decrypt_keys, err)) == JOSE_OK &&
-		(st = sq_verify_token(c, token, len, &verify_keys, &decrypt_keys, &p, err)) == JOSE_OK)
+	/* split first, to gather only the keyring keys the token's form can need */
+	if ((st = jose_compact_split(token, len, &limits, 0, &split, err)) == JOSE_OK &&
+		(st = sq_keyring_keys(c, JOSE_PURPOSE_VERIFY, o.claims.now, &verify_keys, err)) == JOSE_OK &&
+		(split.count == 3 ||
+		 (st = sq_keyring_keys(c, JOSE_PURPOSE_DECRYPT, o.claims.now, &decrypt_keys, err)) == JOSE_OK) &&
+		(st = jose_token_verify_compact(&c->ws, &split, &verify_keys,
+										split.count == 5 ? &decrypt_keys : NULL, &p, &limits,
+										&tok, err)) == JOSE_OK)
 		st = store_claims(c, o.role_claim, err);
 	free(verify_keys.keys);
 	free(decrypt_keys.keys);
@@ -166,31 +132,30 @@ authenticate(sqlite3_context *ctx, sqlite3_value **argv, int argc, bool *sql_err
 void
 sq_jwt_authenticate(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	jose_err	err;
-	bool		sql_error;
 
 	/* whatever happens, the previous caller's claims are gone */
 	sq_claims_clear(&c->claims);
 	jose_err_clear(&err);
-	if (authenticate(ctx, argv, argc, &sql_error, &err) != JOSE_OK)
+	if (authenticate(ctx, argv, argc, &err) != JOSE_OK)
 	{
 		sq_claims_clear(&c->claims);
-		if (sql_error)
-			keyring_error(ctx, &err);
-		else
-			sq_error(ctx, &err);
+		sq_error(ctx, &err);
 		return;
 	}
 	sqlite3_result_text(ctx, c->claims.json, (int) c->claims.json_len, SQLITE_TRANSIENT);
 	sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);
+
+	/* a JWE's plaintext (and the inner token) must not stay behind */
+	jose_workspace_wipe(&c->ws);
 }
 
 /* SQL function: jwt_clear() drops the connection's claims */
 void
 sq_jwt_clear(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 
 	sq_claims_clear(&c->claims);
 	sqlite3_result_null(ctx);
@@ -200,7 +165,7 @@ sq_jwt_clear(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 void
 sq_jwt_claims(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_claims  *s = &((sq_conn *) sqlite3_user_data(ctx))->claims;
+	sq_claims  *s = &sq_conn_of(ctx)->claims;
 
 	if (s->json == NULL)
 		return;
@@ -221,7 +186,7 @@ result_claim_string(sqlite3_context *ctx, const sq_claims *s, uint32_t n)
 void
 sq_jwt_claim(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	sq_claims  *s = &c->claims;
 	const char *name;
 	uint32_t	n;
@@ -249,7 +214,7 @@ sq_jwt_claim(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 void
 sq_jwt_sub(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_claims  *s = &((sq_conn *) sqlite3_user_data(ctx))->claims;
+	sq_claims  *s = &sq_conn_of(ctx)->claims;
 
 	result_claim_string(ctx, s, s->sub);
 }
@@ -258,7 +223,7 @@ sq_jwt_sub(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 void
 sq_jwt_role(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_claims  *s = &((sq_conn *) sqlite3_user_data(ctx))->claims;
+	sq_claims  *s = &sq_conn_of(ctx)->claims;
 
 	result_claim_string(ctx, s, s->role);
 }

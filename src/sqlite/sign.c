@@ -17,7 +17,7 @@ static void
 sign_common(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 			const unsigned char *payload, size_t payload_len, bool jwt)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	jose_limits limits = sq_limits();
 	jose_keyset *keys;
 	jose_alg	alg;
@@ -42,7 +42,7 @@ sign_common(sqlite3_context *ctx, int argc, sqlite3_value **argv,
 void
 sq_jwt_sign(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sq_conn    *c = sqlite3_user_data(ctx);
+	sq_conn    *c = sq_conn_of(ctx);
 	jose_buf   *payload = &c->ws.payload;
 	jose_err	err;
 
@@ -56,7 +56,7 @@ sq_jwt_sign(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	if (c->opts.nodes[0].type != JOSE_JSON_OBJECT)
 	{
-		sq_fail_argument(&err, "JWT claims must be a JSON object.");
+		jose_fail(&err, JOSE_E_ARGUMENT, "JWT claims must be a JSON object.");
 		sq_error_hint(ctx, &err, "Use jwt_sign_raw() to sign other payloads.");
 		return;
 	}

@@ -10,7 +10,7 @@
  * token (jwt_try_verify with a secret and an EC key, jwt_decrypt,
  * jwt_decrypt_and_verify, jwt_decode, jwt_authenticate with a keyring), as
  * a key (TEXT and BLOB), as options, as claims and as a header, as a JWK
- * and as a key set.  Built with AddressSanitizer and
+ * and as a key set, and as the purposes, alg and key of a keyring row.  Built with AddressSanitizer and
  * UndefinedBehaviorSanitizer: any crash, memory error, leak or undefined
  * behaviour fails the run.  And nothing may verify, decrypt or
  * authenticate unless it is one of the seed tokens made at setup.
@@ -58,6 +58,8 @@ static const struct
 	{"SELECT jwt_jwks(?1)", 0},
 	{"SELECT jwt_jwk_from_pem(?1)", 0},
 	{"SELECT jwt_authenticate((SELECT t FROM seed), ?1)", 0},
+	{"SELECT jwt_keyring_check('k', ?1, NULL, (SELECT es FROM k), 0, NULL)", 0},
+	{"SELECT jwt_keyring_check('k', '[\"verify\"]', ?1, ?1, 0, NULL)", 0},
 };
 
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))

@@ -725,6 +725,12 @@ def failures_read_alike_in_both():
         ('decrypt', jwe, dir_, 'jsonb', {'enc': 'A128GCM'}),
         ('decrypt', nested, dir_, 'jsonb', {}),
         ('decrypt_raw', jwe, es, 'jsonb', {}),
+        # the leeway's range is token_ext.leeway's, 0 to 1 day
+        ('verify', ok, SECRET, 'text', {'leeway': 86401}),
+        # key text that is key material in another shape is never a secret
+        ('verify', ok, 'my key: ' + es_pub, 'text', {}),
+        ('verify', ok, '\ufeff' + SECRET, 'text', {}),
+        ('verify', ok, ''.join(pem.split('\n')[1:-2]), 'text', {}),
     ]
     sql = [PG_OUTCOME] + ['SELECT pg_temp.outcome(%s);' % lit('SELECT ' + pg_call(*c), 'o') for c in cases]
     pg_texts = [r[0] for r in psql('\n'.join(sql))]
@@ -737,10 +743,57 @@ def failures_read_alike_in_both():
         except sqlite3.Error as e:
             sqlite_text = 'ERROR ' + str(e)
         check(pg_text.startswith('ERROR '), 'PostgreSQL accepted %s %r' % (fn, opts))
-        # SQLite names BLOB where PostgreSQL names bytea, and appends hints after the detail
-        want = pg_text.replace('The bytea key', 'The BLOB key')
+        # the same message and detail (SQLite appends a hint sentence after some details)
+        want = pg_text
         check(sqlite_text == want or sqlite_text.startswith(want + ' '),
               '%s %s %r:\n  PostgreSQL: %s\n  SQLite:     %s' % (fn, key_type, opts, pg_text, sqlite_text))
+
+
+@test
+def keyring_rows_are_judged_alike_in_both():
+    """the same bad keyring rows are refused by PostgreSQL's jwt.keyring and SQLite's jwt_keyring, with the same texts"""
+    pg()
+    conn = connect()
+    with open(os.path.join(TOP, 'src', 'sqlite', 'jwt_keyring.sql')) as f:
+        conn.executescript(f.read())
+    es = one(conn, "SELECT jwt_generate_key('ES256')")
+    es_pub = one(conn, 'SELECT jwt_public_jwk(?)', es)
+    good = '{"kty":"oct","k":"%s"}' % b64u(os.urandom(32))
+    # (kid, purposes, alg, key, not_before, not_after)
+    cases = [
+        ('k1', ['sign', 'nope'], None, good, 0, None),
+        ('k1', [], None, good, 0, None),
+        ('k1', None, None, good, 0, None),
+        ('', ['verify'], None, good, 0, None),
+        ('k' * 257, ['verify'], None, good, 0, None),
+        ('k1', ['verify'], None, good, 10, 5),
+        ('k1', ['verify'], 'XX99', good, 0, None),
+        ('k1', ['verify'], None, None, 0, None),
+        ('k1', ['sign'], None, es_pub, 0, None),
+        ('k1', ['verify'], 'RS256', es_pub, 0, None),
+        ('k1', ['verify'], None, '{"kty":"oct","k":"c2hvcnQ"}', 0, None),
+        ('k1', ['verify'], None, '{"keys":[%s]}' % es_pub, 0, None),
+        ('k1', ['verify'], None, '{"kty":"EC"}', 0, None),
+    ]
+    sql = [PG_OUTCOME]
+    for kid, purposes, alg, key, nb, na in cases:
+        sql.append('SELECT pg_temp.outcome(%s);' % lit(
+            'INSERT INTO jwt.keyring (kid, purposes, alg, key, not_before, not_after) VALUES (%s, %s, %s, %s, to_timestamp(%s), %s) RETURNING kid'
+            % (lit(kid), 'NULL' if purposes is None else 'ARRAY[%s]::text[]' % ', '.join(lit(p) for p in purposes),
+               'NULL' if alg is None else lit(alg), 'NULL' if key is None else lit(key) + '::jsonb', nb,
+               'NULL' if na is None else 'to_timestamp(%s)' % na), 'o'))
+    pg_texts = [r[0] for r in psql('\n'.join(sql))]
+    equal(len(pg_texts), len(cases))
+    for (kid, purposes, alg, key, nb, na), pg_text in zip(cases, pg_texts):
+        try:
+            conn.execute('INSERT INTO jwt_keyring (kid, purposes, alg, key, not_before, not_after) VALUES (?, ?, ?, ?, ?, ?)',
+                         (kid, None if purposes is None else json.dumps(purposes), alg, key, nb, na))
+            sqlite_text = 'OK'
+        except sqlite3.Error as e:
+            sqlite_text = 'ERROR ' + str(e)
+        check(pg_text.startswith('ERROR '), 'PostgreSQL accepted %r' % ((kid, purposes, alg),))
+        equal(sqlite_text, pg_text, repr((kid[:8], purposes, alg, (key or '')[:20])))
+    equal(one(conn, 'SELECT count(*) FROM jwt_keyring'), 0)
 
 
 # ---------------------------------------------------------------------------

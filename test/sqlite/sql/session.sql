@@ -14,6 +14,15 @@ INSERT INTO jwt_keyring (kid, purposes, key, not_before) VALUES ('bad', '["verif
 INSERT INTO jwt_keyring (kid, purposes, key, not_before, not_after) VALUES ('bad', '["verify"]', '{}', 10, 5);
 INSERT INTO jwt_keyring (kid, purposes, key) VALUES ('bad', '["verify"]', '[]');
 INSERT INTO jwt_keyring (kid, purposes, key) VALUES ('', '["verify"]', '{}');
+INSERT INTO jwt_keyring (kid, key) VALUES ('bad', '{}');
+INSERT INTO jwt_keyring (kid, purposes, key) VALUES ('bad', '[]', '{}');
+INSERT INTO jwt_keyring (kid, purposes, alg, key) VALUES ('bad', '["verify"]', 'XX99', '{}');
+-- and keys that do not fit their row, as PostgreSQL's keyring trigger refuses them (the messages never show the key)
+INSERT INTO jwt_keyring (kid, purposes, key) SELECT 'bad', '["sign"]', jwt_public_jwk(jwt_generate_key('ES256'));
+INSERT INTO jwt_keyring (kid, purposes, key) VALUES ('bad', '["verify"]', '{"kty":"oct","k":"c2hvcnQ"}');
+INSERT INTO jwt_keyring (kid, purposes, alg, key) SELECT 'bad', '["verify"]', 'RS256', jwt_public_jwk(jwt_generate_key('ES256'));
+INSERT INTO jwt_keyring (kid, purposes, key) VALUES ('bad', '["verify"]', '{"keys":[]}');
+SELECT count(*) FROM jwt_keyring;
 CREATE TEMP TABLE keys AS SELECT jwt_generate_key('ES256') AS es, jwt_generate_key('A256KW') AS kw, jwt_generate_key('RSA-OAEP-256') AS rsa, jwt_generate_key('ES256') AS future, jwt_generate_key('ES256') AS retired, jwt_generate_key('ES256') AS stranger, jwt_generate_key('HS256') AS hs;
 INSERT INTO jwt_keyring (kid, purposes, key) SELECT es ->> '$.kid', '["sign","verify"]', es FROM keys;
 INSERT INTO jwt_keyring (kid, purposes, key) SELECT kw ->> '$.kid', '["encrypt","decrypt"]', kw FROM keys;
@@ -22,6 +31,10 @@ INSERT INTO jwt_keyring (kid, purposes, key, not_before) SELECT future ->> '$.ki
 INSERT INTO jwt_keyring (kid, purposes, key, not_before, not_after) SELECT retired ->> '$.kid', '["verify"]', jwt_public_jwk(retired), 1000, 2000 FROM keys;
 INSERT INTO jwt_keyring (kid, purposes, key) SELECT 'hs-verify-only', '["verify"]', hs FROM keys;
 SELECT kid = kid, purposes FROM jwt_keyring ORDER BY rowid;
+-- an update is judged too
+UPDATE jwt_keyring SET purposes = '["verify","fly"]' WHERE kid = 'hs-verify-only';
+UPDATE jwt_keyring SET not_after = not_before WHERE kid = 'hs-verify-only';
+SELECT purposes, not_after IS NULL FROM jwt_keyring WHERE kid = 'hs-verify-only';
 CREATE TEMP TABLE tok AS SELECT jwt_sign('{"sub":"alice","role":"reader","app":{"role":"editor"},"exp":4000000000}', es) AS alice, jwt_sign('{"sub":"bob","exp":4000000000}', es) AS bob, jwt_sign('{"sub":"carol","exp":1000}', es) AS expired, jwt_sign('{"sub":"dave","aud":"api","iss":"https://idp"}', es) AS dave, jwt_sign(json_object('sub', 'erin', 'exp', unixepoch() - 5), es) AS just_expired, jwt_sign('{"sub":"frank"}', future) AS not_yet, jwt_sign('{"sub":"grace"}', retired) AS old, jwt_sign('{"sub":"mallory"}', stranger) AS stranger, jwt_sign('{"sub":"mallory"}', stranger, NULL, json_object('kid', es ->> '$.kid')) AS forged, jwt_sign('{"sub":"heidi"}', hs, NULL, '{"kid":"hs-verify-only"}') AS hs, jwt_encrypt('{"sub":"ivan"}', kw) AS jwe_shared, jwt_encrypt('{"sub":"mallory"}', jwt_public_jwk(rsa)) AS jwe_public, jwt_sign_and_encrypt('{"sub":"judy"}', es, jwt_public_jwk(rsa)) AS nested, jwt_sign_and_encrypt('{"sub":"mallory"}', stranger, jwt_public_jwk(rsa)) AS nested_stranger FROM keys;
 -- a view that shows each caller only its own rows
 CREATE TABLE notes (id INTEGER PRIMARY KEY, owner TEXT NOT NULL, body TEXT NOT NULL);
@@ -84,6 +97,10 @@ SELECT jwt_authenticate(jwe_shared, '{"alg":"ES256"}') FROM tok;
 SELECT jwt_authenticate(jwe_shared, '{"alg":"A256KW,A128GCM"}') FROM tok;
 SELECT jwt_authenticate(alice, '{"role_claim":".app.role"}') ->> '$.sub', jwt_role() FROM tok;
 SELECT jwt_authenticate(alice, '{"role_claim":"nope.role"}') ->> '$.sub', jwt_role() IS NULL FROM tok;
+-- role_claim paths are PostgREST's, as token_ext.role_claim reads them: $., quoted names, [n]
+SELECT jwt_authenticate(alice, '{"role_claim":"$.app.role"}') ->> '$.sub', jwt_role() FROM tok;
+SELECT jwt_authenticate(jwt_sign('{"sub":"x","roles":["a","b"],"https://h/role":"q"}', es), '{"role_claim":".roles[1]"}') ->> '$.sub', jwt_role() FROM keys;
+SELECT jwt_authenticate(jwt_sign('{"sub":"x","roles":["a","b"],"https://h/role":"q"}', es), '{"role_claim":".\"https://h/role\""}') ->> '$.sub', jwt_role() FROM keys;
 SELECT jwt_authenticate(alice, '{"at":1}') FROM tok;
 -- changes to the keyring apply at once
 DELETE FROM jwt_keyring WHERE purposes = '["sign","verify"]';
