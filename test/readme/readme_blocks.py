@@ -16,6 +16,9 @@ say what a block needs that a real database already has:
     <!-- readme-test: setup-file <path> -->   run the SQL file <path> first, unseen
     <!-- readme-test: skip <why> -->          do not run it (say why; only for other products' SQL)
 
+SQLite examples are ```sqlite blocks, which sqlite_blocks.py runs; this
+script runs only ```sql ones, so a SQLite example in a ```sql block fails here.
+
 Prints TAP lines ("ok - ..." / "not ok - ...") and, last, "RESULT passed failed skipped".
 Usage: readme_blocks.py README.md   (PGHOST, PGPORT, PGUSER name the server)
 """
