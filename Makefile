@@ -102,7 +102,7 @@ SQLITE_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden \
 sqlite: token_ext_sqlite.so
 
 token_ext_sqlite.so: $(SQLITE_OBJS)
-	$(CC) -shared -o $@ $(SQLITE_OBJS) -lcrypto -lpthread
+	$(CC) -shared -o $@ $(SQLITE_OBJS) -lcrypto -lm -lpthread
 
 build/sqlite/%.o: %.c $(wildcard src/core/*.h src/sqlite/*.h)
 	@mkdir -p $(dir $@)
