@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 
+from announced import announcement, problem
+
 PSQL = os.environ.get("PSQL", "psql")
 DB_PREFIX = "token_ext_readme"
 
@@ -104,9 +106,8 @@ def main():
         first = len(script) + 1
         for offset, text in enumerate(lines):
             n = emit(text, b, fence_line + 1 + offset)
-            m = re.search(r"--\s*ERROR:\s*(.+?)\s*$", text)
-            if m:
-                announced[n] = m.group(1)
+            if announcement(text) is not None:
+                announced[n] = announcement(text)
         block_of_line.append((first, len(script)))
 
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
@@ -133,12 +134,9 @@ def main():
         first, last = span
         problems = []
         for n in range(first, last + 1):
-            if n in errors and n not in announced:
-                problems.append("README line %d: unexpected ERROR: %s" % (origin[n][1], errors[n]))
-            elif n in errors and not errors[n].startswith(announced[n]):
-                problems.append("README line %d: ERROR: %s (announced: %s)" % (origin[n][1], errors[n], announced[n]))
-            elif n in announced and n not in errors:
-                problems.append("README line %d: the announced error did not happen (%s)" % (origin[n][1], announced[n]))
+            p = problem(origin[n][1], errors.get(n), announced.get(n))
+            if p is not None:
+                problems.append(p)
         title = "README block at line %d (%d lines) runs as written" % (fence_line, len(lines))
         if problems:
             failed += 1

@@ -23,12 +23,13 @@ import sqlite3
 import subprocess
 import sys
 
+from announced import announcement, problem
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, '..', '..'))
 SHELL = os.environ.get('SQLITE3', 'sqlite3')
 MARKER = '@@readme-block %d@@'
 ERROR_LINE = re.compile(r'^(?:Runtime|Parse) error near line (\d+): (.*)$')
-ANNOUNCED = re.compile(r'--\s*ERROR:\s*(.+?)\s*$')
 
 
 def sections(path):
@@ -110,16 +111,10 @@ def run_section(blocks):
         first, stmts = spans[b]
         found = []
         for start, last in stmts:
-            m = ANNOUNCED.search(script[last - 1])
-            readme_line = fence + 1 + (start - first)
-            if start in errors and m is None:
-                found.append('README line %d: unexpected error: %s' % (readme_line, errors[start]))
-            elif start in errors and not errors[start].startswith(m.group(1)):
-                found.append('README line %d: error: %s (announced: %s)'
-                             % (readme_line, errors[start], m.group(1)))
-            elif m is not None and start not in errors:
-                found.append('README line %d: the announced error did not happen (%s)'
-                             % (readme_line, m.group(1)))
+            p = problem(fence + 1 + (start - first), errors.get(start),
+                        announcement(script[last - 1]))
+            if p is not None:
+                found.append(p)
         want = expected_output(lines)
         if want is not None:
             try:
