@@ -9,6 +9,7 @@ OBJS = \
 	src/core/alg.o \
 	src/core/b64url.o \
 	src/core/buf.o \
+	src/core/claimpath.o \
 	src/core/claims.o \
 	src/core/compact.o \
 	src/core/forward.o \
@@ -33,6 +34,7 @@ OBJS = \
 	src/core/keytext.o \
 	src/core/pkey.o \
 	src/core/pkey_sig.o \
+	src/core/prepare.o \
 	src/core/sig.o \
 	src/core/status.o \
 	src/core/token.o \
@@ -89,3 +91,28 @@ check-core: test/core/run_core_tests
 	cd test/core && ./run_core_tests
 
 EXTRA_CLEAN = test/core/run_core_tests
+
+# ---------------------------------------------------------------------------
+# SQLite extension: `make sqlite` builds token_ext_sqlite.so at the top of the
+# tree from the core and src/sqlite (Debian: libsqlite3-dev).  Objects go to
+# build/sqlite/, apart from the PGXS objects, since the flags differ; only
+# the entry point is exported.
+SQLITE_SRCS = $(CORE_SRCS) $(sort $(wildcard src/sqlite/*.c))
+SQLITE_OBJS = $(patsubst %.c,build/sqlite/%.o,$(SQLITE_SRCS))
+SQLITE_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -fvisibility=hidden \
+	-DTOKEN_EXT_VERSION=\"$(EXTVERSION)\" -Wall -Wextra -Werror \
+	-Wno-unused-parameter -Wno-missing-field-initializers
+
+.PHONY: sqlite clean-sqlite
+sqlite: token_ext_sqlite.so
+
+token_ext_sqlite.so: $(SQLITE_OBJS)
+	$(CC) -shared -o $@ $(SQLITE_OBJS) -lcrypto -lm -lpthread
+
+build/sqlite/%.o: %.c $(wildcard src/core/*.h src/sqlite/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SQLITE_CFLAGS) -c -o $@ $<
+
+clean: clean-sqlite
+clean-sqlite:
+	rm -rf build/sqlite token_ext_sqlite.so

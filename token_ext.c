@@ -189,7 +189,7 @@ _PG_init(void)
 							"Sets the clock skew jwt.authenticate tolerates for exp, nbf and iat.",
 							NULL,
 							&token_ext_leeway,
-							30, 0, 86400,
+							30, 0, JOSE_MAX_LEEWAY,
 							PGC_SUSET, GUC_UNIT_S,
 							NULL, NULL, NULL);
 

@@ -16,11 +16,14 @@ export PG_CONFIG=$PG_BIN/pg_config
 export PATH="$PG_BIN:$PATH"
 
 # Debian packages the project needs: build, server, headers, OpenSSL, pgTAP,
-# clang's libFuzzer runtime for the fuzz test, and the openssl and ssh-keygen
-# tools that make the key-file corpus of the key shapes test.
+# clang's libFuzzer runtime for the fuzz test, the openssl and ssh-keygen
+# tools that make the key-file corpus of the key shapes test, and SQLite
+# (headers, shell, Debian's Python with its sqlite3 module, PyJWT for the
+# SQLite suite and benchmark).
 DEB_PACKAGES=(build-essential postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
   libssl-dev postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
-  clang-14 libclang-rt-14-dev openssl openssh-client python3)
+  clang-14 libclang-rt-14-dev openssl openssh-client libsqlite3-dev sqlite3
+  python3 python3-jwt)
 
 say() { printf '\n== %s\n' "$*"; }
 

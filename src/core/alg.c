@@ -133,3 +133,17 @@ jose_alg_set_parse(const char *list, size_t len, jose_alg_set *set, jose_err *er
 	}
 	return JOSE_OK;
 }
+
+/* The one JWS algorithm to sign with; "none" and unknown names fail. */
+jose_status
+jose_sign_alg_parse(const char *name, size_t len, jose_alg *alg, jose_err *err)
+{
+	if (len == 4 && memcmp(name, "none", 4) == 0)
+		return jose_fail(err, JOSE_E_ALG_NONE, "Unsecured JWS (\"none\") is never produced.");
+	*alg = jose_alg_lookup(name, len);
+	if (*alg == JOSE_ALG_UNKNOWN)
+		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
+						 "\"%.*s\" is not a JWS algorithm token_ext supports.",
+						 (int) (len > 32 ? 32 : len), name);
+	return JOSE_OK;
+}

@@ -90,4 +90,11 @@ extern bool jose_list_next(const char *list, size_t len, size_t *pos,
 extern jose_status jose_alg_set_parse(const char *list, size_t len,
 									  jose_alg_set *set, jose_err *err);
 
+/*
+ * The one JWS algorithm to sign with, named exactly name: "none" and
+ * unknown names fail (JOSE_E_ALG_NONE, JOSE_E_ALG_UNSUPPORTED).
+ */
+extern jose_status jose_sign_alg_parse(const char *name, size_t len, jose_alg *alg,
+									   jose_err *err);
+
 #endif							/* JOSE_ALG_H */

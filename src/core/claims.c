@@ -242,6 +242,19 @@ jose_media_type_eq(const char *a, size_t a_len, const char *b, size_t b_len)
 	return a_len == b_len && ascii_case_eq(a, b, a_len);
 }
 
+/*
+ * Check a leeway a caller asked for.  A day covers any clock skew worth
+ * tolerating; more would quietly turn expiry off, so it is refused.
+ */
+jose_status
+jose_check_leeway(double seconds, jose_err *err)
+{
+	if (!(seconds >= 0 && seconds <= JOSE_MAX_LEEWAY))
+		return jose_fail(err, JOSE_E_ARGUMENT,
+						 "The leeway must be between 0 and 1 day (86,400 s), the range of token_ext.leeway.");
+	return JOSE_OK;
+}
+
 /* Check a header "typ" against the expected media type. */
 jose_status
 jose_check_typ(const jose_json *header, uint32_t typ_node,

@@ -19,6 +19,9 @@
 /* Seconds an iat may be ahead of the check time (issuers round to seconds). */
 #define JOSE_IAT_TOLERANCE 1.0
 
+/* The largest leeway a caller may ask for: 1 day, as token_ext.leeway allows. */
+#define JOSE_MAX_LEEWAY 86400
+
 typedef struct jose_claims_opts
 {
 	double		now;			/* the check time, seconds since 1970 UTC */
@@ -38,6 +41,9 @@ typedef struct jose_claims_opts
  */
 extern jose_status jose_claims_check(const jose_json *claims,
 									 const jose_claims_opts *opts, jose_err *err);
+
+/* Check a leeway a caller asked for: 0 to JOSE_MAX_LEEWAY seconds (JOSE_E_ARGUMENT otherwise). */
+extern jose_status jose_check_leeway(double seconds, jose_err *err);
 
 /*
  * Check a header "typ" (node typ_node of header, or NONE) against the

@@ -56,6 +56,19 @@ cipher_named(const char *name)
 	return EVP_CIPHER_fetch(NULL, name, NULL);	/* not reached: 16 covers every name */
 }
 
+/* Fetch every cipher JWE uses into the cipher table (jose_prepare). */
+void
+jose_jwe_crypto_prepare(void)
+{
+	static const char *const names[] = {
+		"AES-128-GCM", "AES-192-GCM", "AES-256-GCM", "AES-128-CBC", "AES-192-CBC",
+		"AES-256-CBC", "AES-128-WRAP", "AES-192-WRAP", "AES-256-WRAP"
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		(void) cipher_named(names[i]);
+}
+
 /* The AES-GCM cipher name for a key length. */
 static const char *
 gcm_name(size_t key_len)

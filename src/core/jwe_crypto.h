@@ -20,6 +20,9 @@
 /* The one detail every decryption failure reports. */
 #define JOSE_DECRYPT_DETAIL "The token could not be decrypted with the given key."
 
+/* Fetch every cipher JWE uses into the cipher table (jose_prepare). */
+extern void jose_jwe_crypto_prepare(void);
+
 /* Encrypt pt into ct (appended) and tag (e->tag_len bytes) with cek and iv. */
 extern jose_status jose_content_encrypt(const jose_jwe_enc_info *e, const unsigned char *cek,
 										const unsigned char *iv, const unsigned char *aad,

@@ -143,6 +143,53 @@ jose_jwe_enc_set_parse(const char *list, size_t len, jose_jwe_enc_set *set, jose
 	return each_name(list, len, add_enc, set, err);
 }
 
+/*
+ * The one member (1 .. count - 1) of the set a list names, parsed by
+ * parse; a list naming more than one fails with "Name one <what> ...".
+ */
+static jose_status
+parse_one(const char *list, size_t len,
+		  jose_status (*parse) (const char *, size_t, uint32_t *, jose_err *), int count,
+		  const char *what, int *member, jose_err *err)
+{
+	uint32_t	set;
+	jose_status st = parse(list, len, &set, err);
+
+	*member = 0;
+	if (st != JOSE_OK)
+		return st;
+	for (int i = 1; i < count; i++)
+		if (set == JOSE_JWE_BIT(i))
+			*member = i;
+	if (*member == 0)
+		return jose_fail(err, JOSE_E_ARGUMENT, "Name one %s to encrypt with.", what);
+	return JOSE_OK;
+}
+
+/* The one key management algorithm to encrypt with. */
+jose_status
+jose_jwe_alg_parse_one(const char *name, size_t len, jose_jwe_alg *alg, jose_err *err)
+{
+	int			a;
+	jose_status st = parse_one(name, len, jose_jwe_alg_set_parse, JOSE_JWE_ALG_COUNT,
+							   "key management algorithm", &a, err);
+
+	*alg = (jose_jwe_alg) a;
+	return st;
+}
+
+/* The one content encryption to encrypt with. */
+jose_status
+jose_jwe_enc_parse_one(const char *name, size_t len, jose_jwe_enc *enc, jose_err *err)
+{
+	int			e;
+	jose_status st = parse_one(name, len, jose_jwe_enc_set_parse, JOSE_JWE_ENC_COUNT,
+							   "content encryption", &e, err);
+
+	*enc = (jose_jwe_enc) e;
+	return st;
+}
+
 /* Sort a mixed list of JWS and JWE names (empty items skipped) into sets. */
 jose_status
 jose_policy_algorithms_parse(const char *list, size_t len, jose_alg_set *jws,

@@ -106,6 +106,15 @@ extern jose_status jose_jwe_enc_set_parse(const char *list, size_t len,
 										  jose_jwe_enc_set *set, jose_err *err);
 
 /*
+ * The one key management algorithm (or content encryption) to encrypt
+ * with: a list naming more than one fails with JOSE_E_ARGUMENT.
+ */
+extern jose_status jose_jwe_alg_parse_one(const char *name, size_t len, jose_jwe_alg *alg,
+										  jose_err *err);
+extern jose_status jose_jwe_enc_parse_one(const char *name, size_t len, jose_jwe_enc *enc,
+										  jose_err *err);
+
+/*
  * Sort a comma-separated list of JWS and JWE algorithm and content
  * encryption names into three sets (a policy setting); empty items are
  * skipped, an unknown name fails.

@@ -16,6 +16,7 @@
 #include "jwk.h"
 #include "pkey.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +189,32 @@ jose_key_to_jwk(const jose_key *key, bool with_private, jose_buf *out, jose_err 
 		jose_buf_putc(out, ']');
 	}
 	jose_buf_putc(out, '}');
+	if (out->failed)
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate the JWK.");
+	return JOSE_OK;
+}
+
+/* Append the key as a JWK with its kid, or its thumbprint as kid when it has none. */
+jose_status
+jose_key_to_jwk_with_kid(const jose_key *key, bool with_private, jose_buf *out, char *kid,
+						 jose_err *err)
+{
+	char		thumb[48];
+	jose_status st;
+
+	if (key->kid == NULL && (st = jose_key_thumbprint(key, thumb, err)) != JOSE_OK)
+		return st;
+	if ((st = jose_key_to_jwk(key, with_private, out, err)) != JOSE_OK)
+		return st;
+	if (key->kid == NULL)
+	{
+		out->len--;				/* reopen the object */
+		jose_buf_puts(out, ",\"kid\":\"");
+		jose_buf_puts(out, thumb);
+		jose_buf_puts(out, "\"}");
+	}
+	if (kid != NULL)
+		snprintf(kid, JOSE_MAX_KID_LEN + 1, "%s", key->kid ? key->kid : thumb);
 	if (out->failed)
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate the JWK.");
 	return JOSE_OK;

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "bounds.h"
 #include "buf.h"
 #include "keyobj.h"
 #include "status.h"
@@ -22,6 +23,15 @@
  */
 extern jose_status jose_key_to_jwk(const jose_key *key, bool with_private,
 								   jose_buf *out, jose_err *err);
+
+/*
+ * Append the key as a JWK with a kid: its own, or else its thumbprint (a
+ * key read from PEM, or a JWK without one), so a published key can be
+ * selected by kid.  The kid used is copied into kid (JOSE_MAX_KID_LEN + 1
+ * bytes) unless kid is NULL.
+ */
+extern jose_status jose_key_to_jwk_with_kid(const jose_key *key, bool with_private,
+											jose_buf *out, char *kid, jose_err *err);
 
 /* RFC 7638 SHA-256 thumbprint, base64url, into out (at least 44 bytes). */
 extern jose_status jose_key_thumbprint(const jose_key *key, char *out, jose_err *err);

@@ -79,6 +79,24 @@ curve_order(const jose_key *key)
 	return orders[i].order;
 }
 
+/* Fill the digest and curve-order tables of signatures (jose_prepare). */
+void
+jose_pkey_sig_prepare(void)
+{
+	static const char *const ec_curves[] = {"P-256", "P-384", "P-521", "secp256k1"};
+
+	for (int a = 1; a < JOSE_ALG_COUNT; a++)
+		(void) alg_digest(jose_alg_get((jose_alg) a));
+	for (size_t i = 0; i < sizeof(ec_curves) / sizeof(ec_curves[0]); i++)
+	{
+		jose_key	k = {0};
+
+		k.curve = jose_curve_by_jwk_name(ec_curves[i], strlen(ec_curves[i]));
+		if (k.curve != NULL)
+			(void) curve_order(&k);
+	}
+}
+
 /*
  * Convert a raw R || S signature to DER, after checking its length and
  * that 0 < r < n and 0 < s < n.  Returns the DER length, 0 if invalid.

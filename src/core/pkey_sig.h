@@ -20,6 +20,9 @@
 /* Largest signature any supported algorithm produces, in bytes. */
 #define JOSE_MAX_SIG_LEN 1024
 
+/* Fill the digest and curve-order tables of signatures (jose_prepare). */
+extern void jose_pkey_sig_prepare(void);
+
 /* Sign with an RSA, EC or OKP key, appending the JOSE-form signature. */
 extern jose_status jose_pkey_sign(jose_key *key, const jose_alg_info *info,
 								  const unsigned char *data, size_t len,

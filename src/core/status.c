@@ -132,3 +132,68 @@ jose_status_message(jose_status status)
 		return "unknown error";
 	return status_messages[status];
 }
+
+/* The kind of failure a status is. */
+jose_status_class
+jose_status_class_of(jose_status status)
+{
+	switch (status)
+	{
+		case JOSE_OK:
+			return JOSE_CLASS_NONE;
+		case JOSE_E_MALFORMED:
+		case JOSE_E_IS_JWE:
+		case JOSE_E_IS_JWS:
+		case JOSE_E_BASE64:
+		case JOSE_E_JSON:
+		case JOSE_E_HEADER:
+		case JOSE_E_CLAIM:
+			return JOSE_CLASS_MALFORMED;
+		case JOSE_E_ALG_NONE:
+		case JOSE_E_ALG_UNSUPPORTED:
+		case JOSE_E_ALG_NOT_ALLOWED:
+		case JOSE_E_KEY:
+		case JOSE_E_ARGUMENT:
+			return JOSE_CLASS_INVALID;
+		case JOSE_E_KEY_NOT_FOUND:
+		case JOSE_E_SIGNATURE:
+		case JOSE_E_EXPIRED:
+		case JOSE_E_NOT_YET_VALID:
+		case JOSE_E_ISSUED_IN_FUTURE:
+		case JOSE_E_AUDIENCE:
+		case JOSE_E_ISSUER:
+		case JOSE_E_MISSING_CLAIM:
+		case JOSE_E_TYPE:
+		case JOSE_E_DECRYPT:
+		case JOSE_E_FORWARDED:
+			return JOSE_CLASS_REJECTED;
+		case JOSE_E_CRIT:
+		case JOSE_E_UNSUPPORTED:
+			return JOSE_CLASS_UNSUPPORTED;
+		case JOSE_E_LIMIT:
+			return JOSE_CLASS_LIMIT;
+		case JOSE_E_NOMEM:
+			return JOSE_CLASS_NOMEM;
+		case JOSE_E_INTERRUPTED:
+			return JOSE_CLASS_INTERRUPTED;
+		case JOSE_E_ROW_NULL:
+			return JOSE_CLASS_ROW_NULL;
+		case JOSE_E_ROW:
+			return JOSE_CLASS_ROW;
+		case JOSE_E_KEYRING:
+		case JOSE_E_CLUSTER:
+			return JOSE_CLASS_SETUP;
+		case JOSE_E_KEYRING_PERMISSION:
+		case JOSE_E_CALLER:
+		case JOSE_E_SCOPE:
+		case JOSE_E_ROLE:
+		case JOSE_E_CLUSTER_PERMISSION:
+			return JOSE_CLASS_PRIVILEGE;
+		case JOSE_E_NO_BLOCK:
+			return JOSE_CLASS_NO_BLOCK;
+		case JOSE_E_CRYPTO:
+		case JOSE_STATUS_COUNT:
+			break;
+	}
+	return JOSE_CLASS_INTERNAL;
+}

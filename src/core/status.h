@@ -91,4 +91,30 @@ extern const char *jose_quote(const char *s, size_t len, char *out);
 /* The fixed, lowercase summary of a status ("signature verification failed"). */
 extern const char *jose_status_message(jose_status status);
 
+/*
+ * The kinds of failure, for a host that maps statuses to its own error
+ * codes (PostgreSQL: one SQLSTATE each; SQLite: a result code each), so
+ * that every host sorts every status alike and a new status is sorted once.
+ */
+typedef enum jose_status_class
+{
+	JOSE_CLASS_NONE,			/* JOSE_OK */
+	JOSE_CLASS_MALFORMED,		/* the input is no well-formed token (22P02) */
+	JOSE_CLASS_INVALID,			/* an argument, key or algorithm is unfit (22023) */
+	JOSE_CLASS_REJECTED,		/* a well-formed token is not acceptable (28000) */
+	JOSE_CLASS_UNSUPPORTED,		/* a feature token_ext refuses (0A000) */
+	JOSE_CLASS_LIMIT,			/* an input over a limit (54000) */
+	JOSE_CLASS_NOMEM,			/* out of memory (53200) */
+	JOSE_CLASS_INTERRUPTED,		/* the host asked the work to stop (57014) */
+	JOSE_CLASS_ROW_NULL,		/* a keyring row lacks a column (23502) */
+	JOSE_CLASS_ROW,				/* a keyring row breaks a rule (23514) */
+	JOSE_CLASS_SETUP,			/* the host's keyring is missing or altered (55000) */
+	JOSE_CLASS_PRIVILEGE,		/* the caller may not do this (42501) */
+	JOSE_CLASS_NO_BLOCK,		/* it needs a transaction block (25P01) */
+	JOSE_CLASS_INTERNAL			/* the cryptographic library failed (38000) */
+} jose_status_class;
+
+/* The kind of failure a status is. */
+extern jose_status_class jose_status_class_of(jose_status status);
+
 #endif							/* JOSE_STATUS_H */

@@ -29,19 +29,15 @@ jwe_alg_arg(FunctionCallInfo fcinfo, int argno)
 {
 	size_t		len;
 	const char *name = glue_text_arg(fcinfo, argno, &len);
-	jose_jwe_alg_set set;
+	jose_jwe_alg alg;
 	jose_err	err;
 
 	if (name == NULL)
 		return JOSE_JWE_ALG_UNKNOWN;
 	jose_err_clear(&err);
-	if (jose_jwe_alg_set_parse(name, len, &set, &err) != JOSE_OK)
+	if (jose_jwe_alg_parse_one(name, len, &alg, &err) != JOSE_OK)
 		glue_raise(&err);
-	for (int a = 1; a < JOSE_JWE_ALG_COUNT; a++)
-		if (set == JOSE_JWE_BIT(a))
-			return (jose_jwe_alg) a;
-	jose_fail(&err, JOSE_E_ARGUMENT, "Name one key management algorithm to encrypt with.");
-	glue_raise(&err);
+	return alg;
 }
 
 /* A single content encryption argument (NULL: A256GCM). */
@@ -50,19 +46,15 @@ jwe_enc_arg(FunctionCallInfo fcinfo, int argno)
 {
 	size_t		len;
 	const char *name = glue_text_arg(fcinfo, argno, &len);
-	jose_jwe_enc_set set;
+	jose_jwe_enc enc;
 	jose_err	err;
 
 	if (name == NULL)
 		return JOSE_JWE_ENC_UNKNOWN;
 	jose_err_clear(&err);
-	if (jose_jwe_enc_set_parse(name, len, &set, &err) != JOSE_OK)
+	if (jose_jwe_enc_parse_one(name, len, &enc, &err) != JOSE_OK)
 		glue_raise(&err);
-	for (int e = 1; e < JOSE_JWE_ENC_COUNT; e++)
-		if (set == JOSE_JWE_BIT(e))
-			return (jose_jwe_enc) e;
-	jose_fail(&err, JOSE_E_ARGUMENT, "Name one content encryption to encrypt with.");
-	glue_raise(&err);
+	return enc;
 }
 
 /* Allowed algorithm or encryption lists for decryption (NULL: the key's, all). */

@@ -18,65 +18,38 @@
 
 #include "miscadmin.h"
 
-/* The SQLSTATE a status maps to. */
+/* The SQLSTATE a status maps to: one per kind of failure (the core sorts the statuses). */
 int
 glue_sqlstate(jose_status status)
 {
-	switch (status)
+	switch (jose_status_class_of(status))
 	{
-		case JOSE_E_MALFORMED:
-		case JOSE_E_IS_JWE:
-		case JOSE_E_IS_JWS:
-		case JOSE_E_BASE64:
-		case JOSE_E_JSON:
-		case JOSE_E_HEADER:
-		case JOSE_E_CLAIM:
+		case JOSE_CLASS_MALFORMED:
 			return ERRCODE_INVALID_TEXT_REPRESENTATION;
-		case JOSE_E_ALG_NONE:
-		case JOSE_E_ALG_UNSUPPORTED:
-		case JOSE_E_ALG_NOT_ALLOWED:
-		case JOSE_E_KEY:
-		case JOSE_E_ARGUMENT:
+		case JOSE_CLASS_INVALID:
 			return ERRCODE_INVALID_PARAMETER_VALUE;
-		case JOSE_E_KEY_NOT_FOUND:
-		case JOSE_E_SIGNATURE:
-		case JOSE_E_EXPIRED:
-		case JOSE_E_NOT_YET_VALID:
-		case JOSE_E_ISSUED_IN_FUTURE:
-		case JOSE_E_AUDIENCE:
-		case JOSE_E_ISSUER:
-		case JOSE_E_MISSING_CLAIM:
-		case JOSE_E_TYPE:
-		case JOSE_E_DECRYPT:
-		case JOSE_E_FORWARDED:
+		case JOSE_CLASS_REJECTED:
 			return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
-		case JOSE_E_CRIT:
-		case JOSE_E_UNSUPPORTED:
+		case JOSE_CLASS_UNSUPPORTED:
 			return ERRCODE_FEATURE_NOT_SUPPORTED;
-		case JOSE_E_LIMIT:
+		case JOSE_CLASS_LIMIT:
 			return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
-		case JOSE_E_NOMEM:
+		case JOSE_CLASS_NOMEM:
 			return ERRCODE_OUT_OF_MEMORY;
-		case JOSE_E_INTERRUPTED:
+		case JOSE_CLASS_INTERRUPTED:
 			return ERRCODE_QUERY_CANCELED;
-		case JOSE_E_ROW_NULL:
+		case JOSE_CLASS_ROW_NULL:
 			return ERRCODE_NOT_NULL_VIOLATION;
-		case JOSE_E_ROW:
+		case JOSE_CLASS_ROW:
 			return ERRCODE_CHECK_VIOLATION;
-		case JOSE_E_KEYRING:
-		case JOSE_E_CLUSTER:
+		case JOSE_CLASS_SETUP:
 			return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
-		case JOSE_E_KEYRING_PERMISSION:
-		case JOSE_E_CALLER:
-		case JOSE_E_SCOPE:
-		case JOSE_E_ROLE:
-		case JOSE_E_CLUSTER_PERMISSION:
+		case JOSE_CLASS_PRIVILEGE:
 			return ERRCODE_INSUFFICIENT_PRIVILEGE;
-		case JOSE_E_NO_BLOCK:
+		case JOSE_CLASS_NO_BLOCK:
 			return ERRCODE_NO_ACTIVE_SQL_TRANSACTION;
-		case JOSE_E_CRYPTO:
-		case JOSE_OK:
-		case JOSE_STATUS_COUNT:
+		case JOSE_CLASS_NONE:
+		case JOSE_CLASS_INTERNAL:
 			break;
 	}
 	return ERRCODE_EXTERNAL_ROUTINE_INVOCATION_EXCEPTION;

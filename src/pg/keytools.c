@@ -118,24 +118,17 @@ jwt_jwk_from_pem(PG_FUNCTION_ARGS)
 	text	   *pem = PG_GETARG_TEXT_PP(0);
 	jose_key   *key;
 	jose_buf   *buf = &glue_workspace()->aux;
-	char		thumb[48];
 	jose_err	err;
 
 	if (!jose_text_has_pem_armour(VARDATA_ANY(pem), VARSIZE_ANY_EXHDR(pem)))
 		glue_raise_status(JOSE_E_KEY, "The text is not a PEM block.");
 	key = single_key_argument(fcinfo, 0);
-	jose_err_clear(&err);
-	if (jose_key_thumbprint(key, thumb, &err) != JOSE_OK)
-		glue_raise(&err);
 
-	/* the JWK, then its thumbprint as kid (the PEM had no kid to keep) */
+	/* the JWK, with its thumbprint as kid (the PEM had no kid to keep) */
+	jose_err_clear(&err);
 	jose_buf_reset(buf);
-	if (jose_key_to_jwk(key, true, buf, &err) != JOSE_OK)
+	if (jose_key_to_jwk_with_kid(key, true, buf, NULL, &err) != JOSE_OK)
 		glue_raise(&err);
-	buf->len--;					/* reopen the object */
-	jose_buf_puts(buf, ",\"kid\":\"");
-	jose_buf_puts(buf, thumb);
-	jose_buf_puts(buf, "\"}");
 	PG_RETURN_JSONB_P(buf_to_jsonb(buf));
 }
 
@@ -177,9 +170,8 @@ jwt_jwks(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 	{
 		jose_keyset *set;
-		jose_key   *key;
 		jose_err	err;
-		char		thumb[48];
+		char		kid[JOSE_MAX_KID_LEN + 1];
 
 		if (nulls[i])
 			continue;
@@ -187,25 +179,16 @@ jwt_jwks(PG_FUNCTION_ARGS)
 		set = glue_key_value(JSONBOID, elems[i]);
 		if (set->is_set)
 			glue_raise_status(JOSE_E_ARGUMENT, "Each element must be one JWK, not a JWKS.");
-		key = set->keys[0];
 
+		/* a published key needs a kid to be selected by: the thumbprint when it has none */
 		jose_err_clear(&err);
 		jose_buf_reset(buf);
-		if (jose_key_to_jwk(key, false, buf, &err) != JOSE_OK ||
-			jose_key_thumbprint(key, thumb, &err) != JOSE_OK)
+		if (jose_key_to_jwk_with_kid(set->keys[0], false, buf, kid, &err) != JOSE_OK)
 			glue_raise(&err);
-		kids[i] = pstrdup(key->kid ? key->kid : thumb);
+		kids[i] = pstrdup(kid);
 		for (int j = 0; j < i; j++)
 			if (kids[j] != NULL && strcmp(kids[j], kids[i]) == 0)
 				glue_raise_status(JOSE_E_ARGUMENT, "Two keys of the set have the same kid.");
-		if (key->kid == NULL)
-		{
-			/* a published key needs a kid to be selected by: use the thumbprint */
-			buf->len--;
-			jose_buf_puts(buf, ",\"kid\":\"");
-			jose_buf_puts(buf, thumb);
-			jose_buf_puts(buf, "\"}");
-		}
 		if (out.len > 9)
 			appendStringInfoChar(&out, ',');
 		appendBinaryStringInfo(&out, buf->data, (int) buf->len);

@@ -33,6 +33,8 @@
 #include "utils/memutils.h"
 #include "utils/uuid.h"
 
+#include "../core/claimpath.h"
+
 PG_FUNCTION_INFO_V1(jwt_claims);
 PG_FUNCTION_INFO_V1(jwt_claim);
 PG_FUNCTION_INFO_V1(jwt_claim_json);
@@ -112,89 +114,6 @@ parse_uuid(const char *s, size_t len, pg_uuid_t *out)
 	return n == 32;
 }
 
-/* The element index of array node arr in doc, or NONE. */
-static uint32_t
-array_element(const jose_json *doc, uint32_t arr, unsigned long index)
-{
-	uint32_t	child = arr + 1;
-
-	if (doc->nodes[arr].type != JOSE_JSON_ARRAY || index >= doc->nodes[arr].count)
-		return JOSE_JSON_NONE;
-	while (index-- > 0)
-		child = doc->nodes[child].next;
-	return child;
-}
-
-/*
- * The node at a role-claim path in the claims tree, or NONE.  The path is
- * PostgREST's jwt-role-claim-key: members as .name, or ."name" when it
- * holds other characters (\" and \\ inside the quotes), array elements as
- * [n], optionally after a $ (the JSONPath spelling of newer PostgREST,
- * $.role).  The first dot may be left out (app_metadata.role).
- */
-static uint32_t
-claim_at_path(const jose_json *doc, const char *path)
-{
-	uint32_t	node = 0;
-	char		name[256];
-	bool		first = true;
-
-	if (*path == '$')
-		path++;
-	while (*path != '\0')
-	{
-		if (*path == '[')
-		{
-			char	   *end;
-			unsigned long index;
-
-			if (path[1] < '0' || path[1] > '9')
-				return JOSE_JSON_NONE;
-			index = strtoul(path + 1, &end, 10);
-			if (*end != ']')
-				return JOSE_JSON_NONE;
-			node = array_element(doc, node, index);
-			path = end + 1;
-		}
-		else
-		{
-			size_t		n = 0;
-
-			if (*path == '.')
-				path++;
-			else if (!first)
-				return JOSE_JSON_NONE;
-			if (*path == '"')
-			{
-				/* a quoted name: up to the closing quote, \x standing for x */
-				for (path++; *path != '"'; path++)
-				{
-					if (*path == '\\' && path[1] != '\0')
-						path++;
-					if (*path == '\0' || n + 1 >= sizeof(name))
-						return JOSE_JSON_NONE;
-					name[n++] = *path;
-				}
-				path++;
-			}
-			else
-			{
-				n = strcspn(path, ".[");
-				if (n == 0 || n >= sizeof(name))
-					return JOSE_JSON_NONE;
-				memcpy(name, path, n);
-				path += n;
-			}
-			name[n] = '\0';
-			node = jose_json_member(doc, node, name);
-		}
-		if (node == JOSE_JSON_NONE)
-			return JOSE_JSON_NONE;
-		first = false;
-	}
-	return node;
-}
-
 /* Copy a string node into the cache context, or NULL if it is not a string. */
 static char *
 cache_string(const jose_json *doc, uint32_t node)
@@ -233,7 +152,7 @@ cache_fill(const char *text, size_t len, const char *role_path)
 	cache.sub = cache_string(&claims_doc, sub);
 	if (cache.sub != NULL)
 		cache.has_uid = parse_uuid(cache.sub, strlen(cache.sub), &cache.uid);
-	cache.role = cache_string(&claims_doc, claim_at_path(&claims_doc, role_path));
+	cache.role = cache_string(&claims_doc, jose_claim_at_path(&claims_doc, role_path));
 }
 
 /*

@@ -24,28 +24,13 @@ glue_sign_alg_argument(FunctionCallInfo fcinfo, int argno)
 	text	   *arg;
 	jose_alg	alg;
 	jose_err	err;
-	const char *name;
-	size_t		len;
 
 	if (PG_ARGISNULL(argno))
 		return JOSE_ALG_UNKNOWN;
 	arg = PG_GETARG_TEXT_PP(argno);
-	name = VARDATA_ANY(arg);
-	len = VARSIZE_ANY_EXHDR(arg);
 	jose_err_clear(&err);
-	if (len == 4 && memcmp(name, "none", 4) == 0)
-	{
-		jose_fail(&err, JOSE_E_ALG_NONE, "Unsecured JWS (\"none\") is never produced.");
+	if (jose_sign_alg_parse(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg), &alg, &err) != JOSE_OK)
 		glue_raise(&err);
-	}
-	alg = jose_alg_lookup(name, len);
-	if (alg == JOSE_ALG_UNKNOWN)
-	{
-		jose_fail(&err, JOSE_E_ALG_UNSUPPORTED,
-				  "\"%.*s\" is not a JWS algorithm token_ext supports.",
-				  (int) (len > 32 ? 32 : len), name);
-		glue_raise(&err);
-	}
 	return alg;
 }
 

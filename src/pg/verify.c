@@ -117,9 +117,10 @@ glue_claims_args(FunctionCallInfo fcinfo, int first, jose_claims_opts *o)
 	{
 		Interval   *iv = PG_GETARG_INTERVAL_P(first + 2);
 		double		s = interval_seconds(iv);
+		jose_err	err;
 
-		if (!(s >= 0 && s <= SECS_PER_DAY))
-			glue_raise_status(JOSE_E_ARGUMENT, "The leeway must be between 0 and 1 day (86,400 s), the range of token_ext.leeway.");
+		if (jose_check_leeway(s, &err) != JOSE_OK)
+			glue_raise(&err);
 		o->leeway = s;
 	}
 	required_arg(fcinfo, first + 3, o);

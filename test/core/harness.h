@@ -74,5 +74,6 @@ extern void suite_jwe(void);
 extern void suite_token(void);
 extern void suite_security(void);
 extern void suite_forward(void);
+extern void suite_shared(void);
 
 #endif

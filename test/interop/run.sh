@@ -13,16 +13,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$HERE"
 export TOKEN_EXT_SHARED=${TOKEN_EXT_SHARED:-$(cd ../../.. && pwd)/shared}
 
-# The versions pinned in package.json are installed (only then skip npm).
-deps_installed() {
-  node -e '
-    const pkg = require("./package.json");
-    for (const [name, want] of Object.entries(pkg.dependencies)) {
-      const got = require(`./node_modules/${name}/package.json`).version;
-      if (got !== want) process.exit(1);
-    }' 2>/dev/null
-}
-
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "not ok 1 - node and npm are needed for the interop suite"
   echo "RESULT 0 1 0"; exit 1
@@ -30,24 +20,15 @@ fi
 # The suite runs on Node 18 (Debian 12's) and on Node 20 and later;
 # lib/node_compat.mjs holds what differs.
 echo "# node $(node --version), npm $(npm --version)"
-
-npm_log=$(mktemp) out=$(mktemp)
-trap 'rm -f "$npm_log" "$out"' EXIT
-if ! deps_installed; then
-  echo "# installing npm packages into $HERE/node_modules"
-  # npm's own output, warnings included (EBADENGINE: this Node is older than
-  # a package asks for), is shown as TAP diagnostics, never hidden.
-  npm install --no-audit --no-fund --loglevel=warn >"$npm_log" 2>&1
-  npm_status=$?
-  sed -e '/^[[:space:]]*$/d' -e 's/^/# /' "$npm_log"
-  if [ "$npm_status" -ne 0 ] || ! deps_installed; then
-    echo "not ok 1 - npm install of jose and pg"
-    echo "RESULT 0 1 0"; exit 1
-  fi
+if ! ./install.sh; then
+  echo "not ok 1 - npm install of jose and pg"
+  echo "RESULT 0 1 0"; exit 1
 fi
 
 # The suite prints its own RESULT line; if node dies first, count that as a
 # failure after the tests it did report.
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 timeout 120 node main.mjs 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 if ! tail -n 1 "$out" | grep -qE '^RESULT [0-9]+ [0-9]+ [0-9]+$'; then

@@ -16,6 +16,9 @@ say what a block needs that a real database already has:
     <!-- readme-test: setup-file <path> -->   run the SQL file <path> first, unseen
     <!-- readme-test: skip <why> -->          do not run it (say why; only for other products' SQL)
 
+SQLite examples are ```sqlite blocks, which sqlite_blocks.py runs; this
+script runs only ```sql ones, so a SQLite example in a ```sql block fails here.
+
 Prints TAP lines ("ok - ..." / "not ok - ...") and, last, "RESULT passed failed skipped".
 Usage: readme_blocks.py README.md   (PGHOST, PGPORT, PGUSER name the server)
 """
@@ -24,6 +27,8 @@ import re
 import subprocess
 import sys
 import tempfile
+
+from announced import announcement, problem
 
 PSQL = os.environ.get("PSQL", "psql")
 DB_PREFIX = "token_ext_readme"
@@ -101,9 +106,8 @@ def main():
         first = len(script) + 1
         for offset, text in enumerate(lines):
             n = emit(text, b, fence_line + 1 + offset)
-            m = re.search(r"--\s*ERROR:\s*(.+?)\s*$", text)
-            if m:
-                announced[n] = m.group(1)
+            if announcement(text) is not None:
+                announced[n] = announcement(text)
         block_of_line.append((first, len(script)))
 
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
@@ -130,12 +134,9 @@ def main():
         first, last = span
         problems = []
         for n in range(first, last + 1):
-            if n in errors and n not in announced:
-                problems.append("README line %d: unexpected ERROR: %s" % (origin[n][1], errors[n]))
-            elif n in errors and not errors[n].startswith(announced[n]):
-                problems.append("README line %d: ERROR: %s (announced: %s)" % (origin[n][1], errors[n], announced[n]))
-            elif n in announced and n not in errors:
-                problems.append("README line %d: the announced error did not happen (%s)" % (origin[n][1], announced[n]))
+            p = problem(origin[n][1], errors.get(n), announced.get(n))
+            if p is not None:
+                problems.append(p)
         title = "README block at line %d (%d lines) runs as written" % (fence_line, len(lines))
         if problems:
             failed += 1
