@@ -13,6 +13,7 @@ OBJS = \
 	src/core/compact.o \
 	src/core/hmac.o \
 	src/core/interrupt.o \
+	src/core/issuer.o \
 	src/core/json.o \
 	src/core/jwe.o \
 	src/core/jwe_crypto.o \
@@ -31,9 +32,11 @@ OBJS = \
 	src/core/keytext.o \
 	src/core/pkey.o \
 	src/core/pkey_sig.o \
+	src/core/revocation.o \
 	src/core/sig.o \
 	src/core/status.o \
 	src/core/token.o \
+	src/core/tokencache.o \
 	src/pg/authenticate.o \
 	src/pg/cache_sql.o \
 	src/pg/decode.o \
@@ -43,10 +46,13 @@ OBJS = \
 	src/pg/keyarg.o \
 	src/pg/keyring.o \
 	src/pg/keytools.o \
+	src/pg/members.o \
 	src/pg/pgjwt.o \
+	src/pg/revocation.o \
 	src/pg/session.o \
 	src/pg/sign.o \
 	src/pg/state.o \
+	src/pg/tokencache.o \
 	src/pg/verify.o
 
 DATA = $(wildcard sql/token_ext--*.sql sql/token_ext_supabase--*.sql sql/token_ext_pgjwt--*.sql)
@@ -57,7 +63,8 @@ REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw 
 	jwe_basic jwe_attacks \
 	session keyring rls_security postgrest keyring_trigger_guards \
 	security_schema security_identity \
-	pgjwt_compat supabase_takeover coming_from
+	pgjwt_compat supabase_takeover coming_from \
+	identity_providers revocation token_cache upgrade_equals_fresh
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config

@@ -54,6 +54,8 @@ static const char *const status_messages[JOSE_STATUS_COUNT] = {
 	[JOSE_E_CALLER] = "permission denied to change the session's claims here",
 	[JOSE_E_SCOPE] = "session scope is not allowed",
 	[JOSE_E_ROLE] = "permission denied to set role",
+	[JOSE_E_REVOKED] = "token has been revoked",
+	[JOSE_E_REVOCATION_STORE] = "revocation store unavailable",
 };
 
 /* Record a failure in err (which may be NULL) and return the status. */

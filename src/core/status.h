@@ -55,11 +55,13 @@ typedef enum jose_status
 	JOSE_E_CALLER,				/* identity changes from code the session did not run */
 	JOSE_E_SCOPE,				/* session scope asked for where it is not allowed */
 	JOSE_E_ROLE,				/* a role claim names a role the session may not become */
+	JOSE_E_REVOKED,				/* the token is in the host's revocation store */
+	JOSE_E_REVOCATION_STORE,	/* the host's revocation table is missing or altered */
 	JOSE_STATUS_COUNT
 } jose_status;
 
 /* Longest detail sentence kept in a jose_err, including the terminator. */
-#define JOSE_ERR_DETAIL_MAX 256
+#define JOSE_ERR_DETAIL_MAX 512
 
 typedef struct jose_err
 {

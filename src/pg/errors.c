@@ -48,6 +48,7 @@ glue_sqlstate(jose_status status)
 		case JOSE_E_MISSING_CLAIM:
 		case JOSE_E_TYPE:
 		case JOSE_E_DECRYPT:
+		case JOSE_E_REVOKED:
 			return ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
 		case JOSE_E_CRIT:
 		case JOSE_E_UNSUPPORTED:
@@ -63,6 +64,7 @@ glue_sqlstate(jose_status status)
 		case JOSE_E_ROW:
 			return ERRCODE_CHECK_VIOLATION;
 		case JOSE_E_KEYRING:
+		case JOSE_E_REVOCATION_STORE:
 			return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
 		case JOSE_E_KEYRING_PERMISSION:
 		case JOSE_E_CALLER:
@@ -89,6 +91,8 @@ status_hint(jose_status status)
 			return "Signed tokens are read with jwt.verify().";
 		case JOSE_E_KEYRING:
 			return "CREATE EXTENSION token_ext creates jwt.keyring; ALTER EXTENSION token_ext UPDATE repairs an old one.";
+		case JOSE_E_REVOCATION_STORE:
+			return "CREATE EXTENSION token_ext creates jwt.revocation; ALTER EXTENSION token_ext UPDATE adds it to an older installation.";
 		case JOSE_E_KEYRING_PERMISSION:
 			return "Sign inside a SECURITY DEFINER function owned by the keyring's owner.";
 		case JOSE_E_CALLER:

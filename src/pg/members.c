@@ -1,0 +1,165 @@
+/*-------------------------------------------------------------------------
+ *
+ * members.c
+ *		The extension's own tables (jwt.keyring, jwt.revocation), found by
+ *		membership and checked column by column.
+ *
+ * Which table holds the server's keys or revocations is decided by the
+ * extension's membership records (pg_depend), never by a name: a role
+ * that could create a schema or a table called "keyring" must not be able
+ * to plant keys, nor one called "revocation" to lift revocations.  The
+ * answer is re-checked once per transaction, so ALTER EXTENSION ... DROP
+ * TABLE, DROP EXTENSION and CREATE EXTENSION take effect at once, and the
+ * table's columns are checked by name and type before any row is read.
+ *
+ * src/pg/members.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "glue.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_depend.h"
+#include "catalog/pg_extension.h"
+#include "commands/extension.h"
+#include "storage/proc.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+/* Raise t's "unavailable" status with a detail. */
+static void
+unavailable(const glue_member_table *t, const char *detail)
+{
+	jose_err	err;
+
+	jose_fail(&err, t->status, "%s", detail);
+	glue_raise(&err);
+}
+
+/*
+ * The table named name that belongs to extension extoid (a pg_depend
+ * record of type 'e'), or InvalidOid.
+ */
+static Oid
+extension_member_table(Oid extoid, const char *name)
+{
+	Relation	depend = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Oid			found = InvalidOid;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ExtensionRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(extoid));
+	scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL, 2, key);
+	while ((tuple = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+		char	   *relname;
+
+		if (dep->deptype != DEPENDENCY_EXTENSION || dep->classid != RelationRelationId ||
+			get_rel_relkind(dep->objid) != RELKIND_RELATION)
+			continue;
+		relname = get_rel_name(dep->objid);
+		if (relname != NULL && strcmp(relname, name) == 0)
+			found = dep->objid;
+	}
+	systable_endscan(scan);
+	table_close(depend, AccessShareLock);
+	return found;
+}
+
+/* Record the column numbers of t's table; raises if one is missing or retyped. */
+static void
+map_columns(glue_member_table *t)
+{
+	Relation	rel = table_open(t->relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int c = 0; c < t->n_columns; c++)
+	{
+		t->attnum[c] = InvalidAttrNumber;
+		for (int i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), t->columns[c].name) == 0 &&
+				att->atttypid == t->columns[c].type)
+				t->attnum[c] = att->attnum;
+		}
+	}
+	table_close(rel, AccessShareLock);
+	for (int c = 0; c < t->n_columns; c++)
+		if (t->attnum[c] == InvalidAttrNumber)
+		{
+			char		detail[160];
+
+			t->relid = InvalidOid;
+			snprintf(detail, sizeof(detail), "The %s has no column \"%s\" of type %s.",
+					 t->what, t->columns[c].name, t->columns[c].type_name);
+			unavailable(t, detail);
+		}
+}
+
+/*
+ * The OID of the extension's table t (columns mapped into t->attnum);
+ * raises when the extension or its table is missing.  Membership is
+ * confirmed once per transaction; *again is set when the table was looked
+ * up anew (its cached contents are then stale).
+ */
+Oid
+glue_member_oid(glue_member_table *t, bool *again)
+{
+	char		detail[160];
+
+	*again = false;
+	if (OidIsValid(t->relid) && t->checked == MyProc->lxid)
+		return t->relid;
+	if (OidIsValid(t->relid) &&
+		getExtensionOfObject(RelationRelationId, t->relid) == t->extoid)
+	{
+		t->checked = MyProc->lxid;
+		return t->relid;
+	}
+
+	/* first use, or the extension or its table changed: look again */
+	*again = true;
+	t->relid = InvalidOid;
+	t->extoid = get_extension_oid("token_ext", true);
+	if (!OidIsValid(t->extoid))
+		unavailable(t, "The extension token_ext is not installed in this database.");
+	t->relid = extension_member_table(t->extoid, t->name);
+	if (!OidIsValid(t->relid))
+	{
+		snprintf(detail, sizeof(detail), "No table named %s belongs to the extension token_ext.",
+				 t->name);
+		unavailable(t, detail);
+	}
+	map_columns(t);
+	t->checked = MyProc->lxid;
+	return t->relid;
+}
+
+/* Text column col (of t's columns) of tuple as pointer and length, or NULL when NULL. */
+const char *
+glue_member_text(const glue_member_table *t, HeapTuple tuple, TupleDesc desc, int col,
+				 size_t *len)
+{
+	bool		isnull;
+	Datum		v = heap_getattr(tuple, t->attnum[col], desc, &isnull);
+	text	   *value;
+
+	*len = 0;
+	if (isnull)
+		return NULL;
+	value = DatumGetTextPP(v);
+	*len = VARSIZE_ANY_EXHDR(value);
+	return VARDATA_ANY(value);
+}
