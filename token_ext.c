@@ -18,6 +18,7 @@
 #include "tcop/utility.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
+#include "utils/syscache.h"
 
 #include "src/core/interrupt.h"
 #include "src/core/jwe.h"
@@ -285,6 +286,7 @@ _PG_init(void)
 
 	CacheRegisterRelcacheCallback(glue_keyring_invalidate, (Datum) 0);
 	CacheRegisterRelcacheCallback(glue_revocation_invalidate, (Datum) 0);
+	CacheRegisterSyscacheCallback(EXTENSIONOID, glue_extensions_changed, (Datum) 0);
 
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = token_ext_process_utility;

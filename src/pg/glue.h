@@ -175,7 +175,7 @@ typedef struct glue_member_table
 	Oid			extoid;
 	Oid			relid;			/* InvalidOid: not located */
 	AttrNumber	attnum[GLUE_MAX_COLUMNS];
-	LocalTransactionId checked; /* transaction in which membership was last confirmed */
+	uint64		confirmed;		/* membership confirmed at this count of extension changes */
 } glue_member_table;
 
 /*
@@ -184,6 +184,9 @@ typedef struct glue_member_table
  * when it was looked up anew.
  */
 extern Oid	glue_member_oid(glue_member_table *t, bool *again);
+
+/* Syscache callback of pg_extension: memberships are confirmed again (members.c). */
+extern void glue_extensions_changed(Datum arg, int cacheid, uint32 hashvalue);
 
 /* Text column col (of t's columns) of tuple as pointer and length, or NULL when NULL. */
 extern const char *glue_member_text(const glue_member_table *t, HeapTuple tuple,
@@ -208,10 +211,10 @@ extern bool glue_keyring_window(const jose_key *key, TimestampTz *not_before,
 /* A count that changes whenever the keyring may have changed. */
 extern uint64 glue_keyring_generation(void);
 
-/* Confirm, once per transaction, that the keyring is the extension's; raises if not. */
+/* Confirm (again after an extension changed) that the keyring is the extension's; raises if not. */
 extern void glue_keyring_confirm(void);
 
-/* Confirm, once per transaction, that the revocation store is the extension's; raises if not. */
+/* Confirm (again after an extension changed) that the revocation store is the extension's. */
 extern void glue_revocation_confirm(void);
 
 /* Relcache callback: a change of jwt.revocation empties the revocation cache. */

@@ -130,7 +130,7 @@ keyring_oid(void)
 }
 
 /*
- * Confirm (once per transaction) that the keyring is still the
+ * Confirm (again after an extension changed) that the keyring is still the
  * extension's table, for a caller that uses what it verified earlier
  * without reading the keyring; raises when it is not.
  */

@@ -8,9 +8,17 @@
  * extension's membership records (pg_depend), never by a name: a role
  * that could create a schema or a table called "keyring" must not be able
  * to plant keys, nor one called "revocation" to lift revocations.  The
- * answer is re-checked once per transaction, so ALTER EXTENSION ... DROP
- * TABLE, DROP EXTENSION and CREATE EXTENSION take effect at once, and the
  * table's columns are checked by name and type before any row is read.
+ *
+ * The answer is confirmed again after every change of pg_extension, seen
+ * through a syscache callback: both tables are configuration tables of
+ * the extension (pg_extension_config_dump), so ALTER EXTENSION ... DROP
+ * TABLE rewrites the extension's row, as DROP, CREATE and ALTER EXTENSION
+ * do; a change of the table itself (DROP, RENAME, ALTER) reaches the
+ * relcache callbacks of keyring.c and revocation.c.  This costs nothing
+ * per transaction (a jwt.authenticate served from the verified-token cache
+ * reads no catalog), and takes effect at the next command of the session
+ * that made the change and at the next transaction of every other one.
  *
  * src/pg/members.c
  *
@@ -26,10 +34,20 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
-#include "storage/proc.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
+
+/* Bumped by every invalidation of pg_extension's syscache. */
+static uint64 extensions_generation = 1;
+
+/* Syscache callback: an extension changed; every table's membership is confirmed again. */
+void
+glue_extensions_changed(Datum arg, int cacheid, uint32 hashvalue)
+{
+	extensions_generation++;
+}
 
 /* Raise t's "unavailable" status with a detail. */
 static void
@@ -111,8 +129,8 @@ map_columns(glue_member_table *t)
 /*
  * The OID of the extension's table t (columns mapped into t->attnum);
  * raises when the extension or its table is missing.  Membership is
- * confirmed once per transaction; *again is set when the table was looked
- * up anew (its cached contents are then stale).
+ * confirmed again after any change of an extension; *again is set when
+ * the table was looked up anew (its cached contents are then stale).
  */
 Oid
 glue_member_oid(glue_member_table *t, bool *again)
@@ -120,12 +138,12 @@ glue_member_oid(glue_member_table *t, bool *again)
 	char		detail[160];
 
 	*again = false;
-	if (OidIsValid(t->relid) && t->checked == MyProc->lxid)
+	if (OidIsValid(t->relid) && t->confirmed == extensions_generation)
 		return t->relid;
 	if (OidIsValid(t->relid) &&
 		getExtensionOfObject(RelationRelationId, t->relid) == t->extoid)
 	{
-		t->checked = MyProc->lxid;
+		t->confirmed = extensions_generation;
 		return t->relid;
 	}
 
@@ -143,7 +161,7 @@ glue_member_oid(glue_member_table *t, bool *again)
 		unavailable(t, detail);
 	}
 	map_columns(t);
-	t->checked = MyProc->lxid;
+	t->confirmed = extensions_generation;
 	return t->relid;
 }
 

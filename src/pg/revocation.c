@@ -88,7 +88,7 @@ revocation_oid(void)
 	return relid;
 }
 
-/* Confirm (once per transaction) that the revocation store is the extension's table. */
+/* Confirm (again after an extension changed) that the revocation store is the extension's table. */
 void
 glue_revocation_confirm(void)
 {

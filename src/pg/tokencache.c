@@ -93,9 +93,9 @@ glue_token_cache_get(const char *token, size_t len, TimestampTz at, glue_verifie
 		return false;
 
 	/*
-	 * The tables must still be the extension's (ALTER EXTENSION ... DROP
-	 * TABLE sends no invalidation); once per transaction, and a table
-	 * found anew moves its generation, which empties the cache.
+	 * The tables must still be the extension's (confirmed again only after
+	 * an extension changed); a table found anew moves its generation,
+	 * which empties the cache.
 	 */
 	glue_keyring_confirm();
 	glue_revocation_confirm();
