@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of token_ext against a throwaway PostgreSQL 15 it starts and
 # stops itself: C unit tests of the core, pg_regress, pgTAP (pg_prove), interop
-# with the npm "jose" package, the stress tests, the Citus scale-out tests (on
+# with the npm "jose" package, the key-set refresher against a local HTTP
+# server, the stress tests, the Citus scale-out tests (on
 # a three-node Citus cluster of their own, built from ../shared/citus), and a
 # bounded libFuzzer run of the core's parsers.  Installs what it needs.
 # The last line is "N passed, N failed".
@@ -52,6 +53,7 @@ run_suite core test/core/run.sh
 run_suite regress test/regress.sh
 run_suite pgtap test/pgtap/run.sh
 run_suite interop test/interop/run.sh
+run_suite refresh test/refresh/run.sh
 run_suite keyshapes test/keyshapes/run.sh
 run_suite stress test/stress/run.sh
 run_suite citus test/citus/run.sh

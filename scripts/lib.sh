@@ -16,11 +16,12 @@ export PG_CONFIG=$PG_BIN/pg_config
 export PATH="$PG_BIN:$PATH"
 
 # Debian packages the project needs: build, server, headers, OpenSSL, pgTAP,
-# clang's libFuzzer runtime for the fuzz test, and the openssl and ssh-keygen
-# tools that make the key-file corpus of the key shapes test.
+# clang's libFuzzer runtime for the fuzz test, the openssl and ssh-keygen
+# tools that make the key-file corpus of the key shapes test, and python3
+# for the key-set refresher (scripts/jwks_refresh.py) and its test.
 DEB_PACKAGES=(build-essential postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
   libssl-dev postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
-  clang-14 libclang-rt-14-dev openssl openssh-client)
+  clang-14 libclang-rt-14-dev openssl openssh-client python3)
 
 say() { printf '\n== %s\n' "$*"; }
 
