@@ -64,7 +64,7 @@ REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw 
 	session keyring rls_security postgrest keyring_trigger_guards \
 	security_schema security_identity \
 	pgjwt_compat supabase_takeover coming_from \
-	identity_providers revocation token_cache upgrade_equals_fresh
+	identity_providers revocation token_cache idp_recipes upgrade_equals_fresh
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CONFIG ?= pg_config
