@@ -85,11 +85,11 @@ token_cache(void)
 bool
 glue_token_cache_get(const char *token, size_t len, TimestampTz at, glue_verified *out)
 {
-	jose_tokencache *c = token_cache();
+	jose_tokencache *c;
 	const jose_cached_token *v;
 	uint32		claims_len;
 
-	if (c->max_entries == 0)
+	if (token_ext_token_cache_entries == 0)
 		return false;
 
 	/*
