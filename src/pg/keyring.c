@@ -29,26 +29,19 @@
  */
 #include "glue.h"
 
-#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/dependency.h"
 #include "catalog/pg_class.h"
-#include "catalog/pg_depend.h"
-#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
-#include "commands/extension.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
@@ -113,7 +106,8 @@ static uint64 keyring_generation = 1;
 
 /*
  * The OID of the extension's keyring table; raises when the extension or
- * its table is missing.  Membership is confirmed once per transaction.
+ * its table is missing.  Membership is confirmed again after any change of
+ * an extension (members.c); a table found anew empties the cache.
  */
 static Oid
 keyring_oid(void)
