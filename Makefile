@@ -16,6 +16,7 @@ OBJS = \
 	src/core/hmac.o \
 	src/core/inspect.o \
 	src/core/interrupt.o \
+	src/core/issuer.o \
 	src/core/json.o \
 	src/core/jwe.o \
 	src/core/jwe_crypto.o \
@@ -35,9 +36,11 @@ OBJS = \
 	src/core/pkey.o \
 	src/core/pkey_sig.o \
 	src/core/prepare.o \
+	src/core/revocation.o \
 	src/core/sig.o \
 	src/core/status.o \
 	src/core/token.o \
+	src/core/tokencache.o \
 	src/pg/authenticate.o \
 	src/pg/citus.o \
 	src/pg/cluster_secret.o \
@@ -49,11 +52,14 @@ OBJS = \
 	src/pg/keyarg.o \
 	src/pg/keyring.o \
 	src/pg/keytools.o \
+	src/pg/members.o \
 	src/pg/memory.o \
 	src/pg/pgjwt.o \
+	src/pg/revocation.o \
 	src/pg/session.o \
 	src/pg/sign.o \
 	src/pg/state.o \
+	src/pg/tokencache.o \
 	src/pg/verify.o
 
 DATA = $(wildcard sql/token_ext--*.sql sql/token_ext_supabase--*.sql sql/token_ext_pgjwt--*.sql)
@@ -65,6 +71,7 @@ REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw 
 	session keyring rls_security postgrest keyring_trigger_guards \
 	security_schema security_identity \
 	pgjwt_compat supabase_takeover coming_from memory_stats \
+	identity_providers revocation token_cache idp_recipes \
 	forwarded upgrade
 REGRESS_OPTS = --inputdir=. --outputdir=.
 

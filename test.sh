@@ -2,12 +2,12 @@
 # Runs every test of token_ext against a throwaway PostgreSQL 15 it starts and
 # stops itself: C unit tests of the core, pg_regress, pgTAP (pg_prove), interop
 # with the npm "jose" package, real key file shapes, the README's examples, the
-# stress tests, the read replica tests (on a primary and a hot standby of their
-# own), the SQLite extension's suites (sqlite3 shell and Python, cross-checked
-# with the PostgreSQL extension), the Citus scale-out tests (on a three-node
-# Citus cluster of their own, built from ../shared/citus), and a bounded
-# libFuzzer run of the core's parsers and of the SQLite glue.  Installs what it
-# needs.
+# key-set refresher against a local HTTP server, the stress tests, the read
+# replica tests (on a primary and a hot standby of their own), the SQLite
+# extension's suites (sqlite3 shell and Python, cross-checked with the
+# PostgreSQL extension), the Citus scale-out tests (on a three-node Citus
+# cluster of their own, built from ../shared/citus), and a bounded libFuzzer
+# run of the core's parsers and of the SQLite glue.  Installs what it needs.
 # The last line is "N passed, N failed".
 set -uo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
@@ -57,6 +57,7 @@ run_suite core test/core/run.sh
 run_suite regress test/regress.sh
 run_suite pgtap test/pgtap/run.sh
 run_suite interop test/interop/run.sh
+run_suite refresh test/refresh/run.sh
 run_suite keyshapes test/keyshapes/run.sh
 run_suite readme test/readme/run.sh
 run_suite stress test/stress/run.sh

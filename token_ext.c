@@ -18,6 +18,7 @@
 #include "tcop/utility.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
+#include "utils/syscache.h"
 
 #include "src/core/interrupt.h"
 #include "src/core/jwe.h"
@@ -45,6 +46,9 @@ int			token_ext_claims_scope = GLUE_SCOPE_TRANSACTION;
 bool		token_ext_trust_request_claims = false;
 char	   *token_ext_token_header = NULL;
 char	   *token_ext_token_cookie = NULL;
+int			token_ext_token_cache_entries = 1000;
+int			token_ext_token_cache_memory_kb = 4096;
+bool		token_ext_verify_revocation = false;
 
 static const struct config_enum_entry scope_options[] = {
 	{"transaction", GLUE_SCOPE_TRANSACTION, false},
@@ -57,9 +61,10 @@ static ProcessUtility_hook_type prev_process_utility = NULL;
 void		_PG_init(void);
 
 /*
- * On DISCARD ALL, empty the key cache and release the workspace, so that a
- * pooled connection handed to the next client holds no parsed keys and no
- * decrypted plaintext of the previous one.
+ * On DISCARD ALL, empty the key cache and the verified-token cache and
+ * release the workspace, so that a pooled connection handed to the next
+ * client holds no parsed keys, verified tokens or decrypted plaintext of
+ * the previous one.
  */
 static void
 token_ext_process_utility(PlannedStmt *pstmt, const char *queryString,
@@ -98,6 +103,22 @@ check_algorithms(char **newval, void **extra, GucSource source)
 	return true;
 }
 
+/*
+ * Assign hooks of the settings jwt.authenticate's checks depend on: a
+ * change empties the verified-token cache (src/pg/tokencache.c).
+ */
+static void
+policy_assign_string(const char *newval, void *extra)
+{
+	glue_policy_changed();
+}
+
+static void
+policy_assign_int(int newval, void *extra)
+{
+	glue_policy_changed();
+}
+
 /* Define the settings and hooks; runs once per backend when the module loads. */
 void
 _PG_init(void)
@@ -114,7 +135,7 @@ _PG_init(void)
 							&token_ext_max_token_size,
 							JOSE_DEFAULT_MAX_TOKEN_SIZE, 256, 16 * 1024 * 1024,
 							PGC_SUSET, GUC_UNIT_BYTE,
-							NULL, NULL, NULL);
+							NULL, policy_assign_int, NULL);
 
 	DefineCustomIntVariable("token_ext.max_json_depth",
 							"Sets the deepest nesting of JSON accepted in token headers and claims.",
@@ -122,7 +143,7 @@ _PG_init(void)
 							&token_ext_max_json_depth,
 							JOSE_DEFAULT_MAX_JSON_DEPTH, 1, 1000,
 							PGC_SUSET, 0,
-							NULL, NULL, NULL);
+							NULL, policy_assign_int, NULL);
 
 	DefineCustomIntVariable("token_ext.key_cache_entries",
 							"Sets how many parsed keys each session keeps for reuse.",
@@ -146,7 +167,7 @@ _PG_init(void)
 							&token_ext_max_pbes2_count,
 							JOSE_DEFAULT_MAX_PBES2_COUNT, 1000, 10000000,
 							PGC_SUSET, 0,
-							NULL, NULL, NULL);
+							NULL, policy_assign_int, NULL);
 
 	/*
 	 * The verified claims.  PGC_SUSET: only superusers and this module's C
@@ -167,7 +188,7 @@ _PG_init(void)
 							   &token_ext_algorithms,
 							   "",
 							   PGC_SUSET, 0,
-							   check_algorithms, NULL, NULL);
+							   check_algorithms, policy_assign_string, NULL);
 
 	DefineCustomStringVariable("token_ext.audience",
 							   "Sets the audience jwt.authenticate requires in \"aud\" (PostgREST: jwt-aud).",
@@ -175,7 +196,7 @@ _PG_init(void)
 							   &token_ext_audience,
 							   "",
 							   PGC_SUSET, 0,
-							   NULL, NULL, NULL);
+							   NULL, policy_assign_string, NULL);
 
 	DefineCustomStringVariable("token_ext.issuer",
 							   "Sets the issuer jwt.authenticate requires in \"iss\".",
@@ -183,7 +204,7 @@ _PG_init(void)
 							   &token_ext_issuer,
 							   "",
 							   PGC_SUSET, 0,
-							   NULL, NULL, NULL);
+							   NULL, policy_assign_string, NULL);
 
 	DefineCustomIntVariable("token_ext.leeway",
 							"Sets the clock skew jwt.authenticate tolerates for exp, nbf and iat.",
@@ -191,7 +212,7 @@ _PG_init(void)
 							&token_ext_leeway,
 							30, 0, JOSE_MAX_LEEWAY,
 							PGC_SUSET, GUC_UNIT_S,
-							NULL, NULL, NULL);
+							NULL, policy_assign_int, NULL);
 
 	DefineCustomStringVariable("token_ext.role_claim",
 							   "Sets the claim that names the database role (PostgREST: jwt-role-claim-key).",
@@ -236,6 +257,29 @@ _PG_init(void)
 
 	/* Citus: token_ext.forwarded_claims and .forward_max_age (src/pg/citus.c) */
 	glue_citus_init();
+	DefineCustomIntVariable("token_ext.token_cache_entries",
+							"Sets how many verified tokens each session keeps, so that a token sent again is not verified again.",
+							"Zero disables the cache.",
+							&token_ext_token_cache_entries,
+							1000, 0, 1000000,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("token_ext.token_cache_memory",
+							"Sets the most memory each session's verified-token cache takes.",
+							NULL,
+							&token_ext_token_cache_memory_kb,
+							4096, 0, 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("token_ext.verify_revocation",
+							 "Makes jwt.verify and jwt.try_verify refuse tokens revoked in jwt.revocation.",
+							 "jwt.authenticate always refuses them.",
+							 &token_ext_verify_revocation,
+							 false,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("token_ext");
 
@@ -243,6 +287,8 @@ _PG_init(void)
 	jose_set_interrupt_check(glue_interrupt_pending);
 
 	CacheRegisterRelcacheCallback(glue_keyring_invalidate, (Datum) 0);
+	CacheRegisterRelcacheCallback(glue_revocation_invalidate, (Datum) 0);
+	CacheRegisterSyscacheCallback(EXTENSIONOID, glue_extensions_changed, (Datum) 0);
 
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = token_ext_process_utility;

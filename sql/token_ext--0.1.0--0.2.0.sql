@@ -56,11 +56,6 @@ $guard$;
 ALTER TABLE keyring ENABLE ALWAYS TRIGGER keyring_validate;
 ALTER TABLE keyring ENABLE ALWAYS TRIGGER keyring_changed;
 
--- one key, one kid: the stored JWK carries the row's kid (0.1.0 replaced it
--- only in the headers of the tokens it signed)
-UPDATE keyring SET key = key || pg_catalog.jsonb_build_object('kid', kid)
- WHERE key->>'kid' IS DISTINCT FROM kid;
-
 -- ---------------------------------------------------------------------------
 -- roads in (issue 11): a PostgREST jwt-secret as a JWK, and a database built
 -- like Supabase's moved onto verified claims
@@ -491,3 +486,398 @@ COMMENT ON FUNCTION citus_setup(boolean) IS
 -- only a superuser may handle the secret (the C functions check it too)
 REVOKE EXECUTE ON FUNCTION cluster_secret_create(boolean), cluster_secret_offer(), cluster_secret_wrap(jsonb),
     cluster_secret_accept(text[]), cluster_secret_fingerprint(), citus_status(), citus_setup(boolean) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- identity providers (issue 10): issuer-bound keys, key-set import,
+-- revocation, the verified-token cache; and PostgREST's jwt-secret forms in
+-- the keyring (issue 11)
+-- ---------------------------------------------------------------------------
+
+-- A key bound to an issuer verifies only tokens whose "iss" is exactly
+-- that issuer, and then requires its audience (NULL: "aud" not compared).
+-- Providers choose their kids, so a kid is unique per issuer, not across
+-- the keyring (keys are looked up by issuer and kid, RFC 8725 3.8); keys
+-- bound to no issuer keep one kid each.  The trigger judges the new
+-- columns too, before these constraints can fire.
+ALTER TABLE keyring
+    ADD COLUMN issuer text CHECK (issuer <> '' AND octet_length(issuer) <= 1024),
+    ADD COLUMN audience text CHECK (audience <> '' AND octet_length(audience) <= 1024),
+    ADD CONSTRAINT keyring_audience_needs_issuer CHECK (audience IS NULL OR issuer IS NOT NULL);
+ALTER TABLE keyring DROP CONSTRAINT keyring_pkey;
+ALTER TABLE keyring ADD CONSTRAINT keyring_kid_issuer_key UNIQUE NULLS NOT DISTINCT (kid, issuer);
+
+COMMENT ON TABLE keyring IS
+'server-held keys (JWKs) by kid (unique per issuer), with their purposes, algorithm, validity window and issuer binding; readable only by its owner and roles it grants';
+COMMENT ON COLUMN keyring.issuer IS
+'NULL: the key is bound to no issuer (your own). Else it verifies only tokens whose "iss" is exactly this';
+COMMENT ON COLUMN keyring.audience IS
+'with an issuer: the audience its tokens must name in "aud" (NULL: "aud" is not compared)';
+
+COMMENT ON FUNCTION keyring_jwks() IS
+'public JWKS of the keyring''s asymmetric verify and encrypt keys bound to no issuer (your own), not yet retired, to publish';
+
+CREATE FUNCTION keyring_jwks(issuer text)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_keyring_jwks'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION keyring_jwks(text) IS
+'public JWKS of the keyring''s asymmetric verify and encrypt keys bound to issuer, not yet retired';
+
+-- The keys of a JWKS (or of a certificate map, or one JWK) as rows: kid,
+-- alg, the JWK, and why a key is skipped (NULL: imported).  Private
+-- material of asymmetric keys is refused, stripped or kept (private_keys);
+-- kids missing from asymmetric keys are their RFC 7638 thumbprints.
+-- Shared by keyring_import and keyring_import_postgrest.
+CREATE FUNCTION keyring_import_keys(keys jsonb, private_keys text)
+RETURNS TABLE (kid text, alg text, key jsonb, skipped text)
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $keys$
+DECLARE
+    items jsonb;
+    k jsonb;
+    name text;
+    seen text[] := '{}';
+BEGIN
+    IF jsonb_typeof(keys) <> 'object' THEN
+        RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'The key set is not a JSON object: a JWKS {"keys": [...]}, a certificate map {"kid": "-----BEGIN CERTIFICATE-----..."} or one JWK.';
+    END IF;
+    IF keys ? 'keys' THEN
+        items := keys->'keys';
+        IF jsonb_typeof(items) <> 'array' THEN
+            RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+                DETAIL = 'The member "keys" of the JWKS is not an array.';
+        END IF;
+    ELSIF keys ? 'kty' THEN
+        items := jsonb_build_array(keys);
+    ELSE
+        -- Google's and Firebase's certificate map: kid -> PEM certificate
+        SELECT coalesce(jsonb_agg(CASE
+                   WHEN jsonb_typeof(m.value) = 'string'
+                        AND left(m.value #>> '{}', 27) = '-----BEGIN CERTIFICATE-----'
+                   THEN @extschema@.jwk_from_pem(m.value #>> '{}') || jsonb_build_object('kid', m.key)
+                   ELSE jsonb_build_object('kid', m.key, 'not_a_certificate', true) END), '[]')
+          INTO items
+          FROM jsonb_each(keys) m;
+        IF jsonb_array_length(items) = 0 OR items @> '[{"not_a_certificate": true}]' THEN
+            RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+                DETAIL = 'The key set has no "keys" and no "kty", and not every member is a PEM certificate.';
+        END IF;
+    END IF;
+    IF jsonb_array_length(items) > 100 THEN
+        RAISE EXCEPTION 'input exceeds a limit' USING ERRCODE = 'program_limit_exceeded',
+            DETAIL = 'A key set may hold 100 keys.';
+    END IF;
+
+    FOR k IN SELECT * FROM jsonb_array_elements(items) LOOP
+        IF jsonb_typeof(k) <> 'object' OR jsonb_typeof(k->'kty') IS DISTINCT FROM 'string' THEN
+            RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+                DETAIL = 'A key of the set is not a JWK (an object with a "kty").';
+        END IF;
+        IF k ? 'kid' AND jsonb_typeof(k->'kid') <> 'string' THEN
+            RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+                DETAIL = 'A key''s "kid" is not a string.';
+        END IF;
+        name := k->>'kid';
+        IF k->>'kty' NOT IN ('RSA', 'EC', 'OKP', 'oct') THEN
+            kid := name; alg := k->>'alg'; key := NULL;
+            skipped := format('key type %s is not supported', k->>'kty');
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        IF k->>'kty' <> 'oct' AND k ?| ARRAY['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] THEN
+            IF private_keys = 'refuse' THEN
+                RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+                    DETAIL = format('The key %s holds private key material; import public keys only.',
+                                    coalesce(quote_literal(left(name, 64)), 'without a kid'));
+            ELSIF private_keys = 'strip' THEN
+                k := @extschema@.public_jwk(k);
+            END IF;
+        END IF;
+        IF name IS NULL AND k->>'kty' <> 'oct' THEN
+            -- never for a secret: its thumbprint would be a hash of it
+            name := @extschema@.jwk_thumbprint(k);
+        END IF;
+        IF name IS NULL THEN
+            RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+                DETAIL = 'A secret (kty "oct") of the set has no "kid".';
+        END IF;
+        IF name = ANY (seen) THEN
+            RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+                DETAIL = format('Two keys of the set have the kid %s.', quote_literal(left(name, 64)));
+        END IF;
+        seen := seen || name;
+        kid := name;
+        alg := k->>'alg';
+        key := k - 'kid';
+        skipped := CASE
+            WHEN k->>'use' = 'enc' THEN 'an encryption key ("use": "enc")'
+            WHEN k ? 'key_ops' AND NOT k->'key_ops' ? 'verify' THEN 'its "key_ops" do not include "verify"'
+            WHEN alg IS NOT NULL AND alg !~ '^(HS|RS|PS|ES)(256|384|512)$|^ES256K$|^EdDSA$'
+                THEN format('%s is not a signature algorithm', alg) END;
+        IF skipped IS NOT NULL THEN
+            key := NULL;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$keys$;
+
+COMMENT ON FUNCTION keyring_import_keys(jsonb, text) IS
+'the keys of a JWKS, certificate map or JWK as (kid, alg, key, skipped) rows, private members refused, stripped or kept: what keyring_import and keyring_import_postgrest would store';
+
+CREATE FUNCTION keyring_import(keys jsonb, issuer text, audience text, grace interval DEFAULT '1 day')
+RETURNS TABLE (kid text, action text, not_after timestamptz)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $import$
+DECLARE
+    k record;
+    r record;
+    imported text[] := '{}';
+    retire_at timestamptz := now() + grace;
+BEGIN
+    IF issuer IS NULL OR issuer = '' THEN
+        RAISE EXCEPTION 'invalid argument' USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'keyring_import binds the keys to an issuer, the exact "iss" of its tokens.',
+            HINT = 'For keys of your own, or PostgREST''s jwt-secret, use jwt.keyring_import_postgrest or INSERT INTO jwt.keyring.';
+    END IF;
+    IF grace IS NULL OR grace < interval '0' THEN
+        RAISE EXCEPTION 'invalid argument' USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'The grace period is an interval of zero or more.';
+    END IF;
+    IF keys IS NULL THEN
+        RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'The key set is NULL.';
+    END IF;
+
+    -- one import at a time, so that two refreshers agree on the result
+    LOCK TABLE @extschema@.keyring IN SHARE ROW EXCLUSIVE MODE;
+
+    FOR k IN SELECT * FROM @extschema@.keyring_import_keys(keys, 'refuse') LOOP
+        kid := k.kid;
+        IF k.skipped IS NOT NULL THEN
+            action := 'skipped: ' || k.skipped;
+            not_after := NULL;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        imported := imported || k.kid;
+        SELECT * INTO r FROM @extschema@.keyring x WHERE x.kid = k.kid AND x.issuer = keyring_import.issuer;
+        IF NOT FOUND THEN
+            INSERT INTO @extschema@.keyring (kid, purposes, alg, key, issuer, audience)
+            VALUES (k.kid, '{verify}', k.alg, k.key, keyring_import.issuer, keyring_import.audience);
+            action := 'added';
+        ELSIF (r.key - 'kid') = k.key AND r.alg IS NOT DISTINCT FROM k.alg
+              AND r.audience IS NOT DISTINCT FROM keyring_import.audience
+              AND r.purposes = '{verify}' AND r.not_after IS NULL THEN
+            action := 'kept';
+        ELSIF (r.key - 'kid') = k.key THEN
+            -- back in the set, or bound anew: the import's terms hold
+            UPDATE @extschema@.keyring x
+               SET alg = k.alg, audience = keyring_import.audience, purposes = '{verify}', not_after = NULL
+             WHERE x.kid = k.kid AND x.issuer = keyring_import.issuer;
+            action := CASE WHEN r.not_after IS NOT NULL THEN 'restored' ELSE 'updated' END;
+        ELSE
+            -- the provider reused the kid for other material
+            UPDATE @extschema@.keyring x
+               SET key = k.key, alg = k.alg, audience = keyring_import.audience, purposes = '{verify}',
+                   not_before = now(), not_after = NULL
+             WHERE x.kid = k.kid AND x.issuer = keyring_import.issuer;
+            action := 'replaced';
+        END IF;
+        not_after := NULL;
+        RETURN NEXT;
+    END LOOP;
+
+    -- keys of the issuer that left the set: retired after the grace period
+    -- (tokens in flight still verify until then), removed once retired
+    FOR r IN SELECT * FROM @extschema@.keyring x
+              WHERE x.issuer = keyring_import.issuer AND x.kid <> ALL (imported)
+              ORDER BY x.kid LOOP
+        kid := r.kid;
+        IF r.not_after IS NOT NULL AND r.not_after <= now() THEN
+            DELETE FROM @extschema@.keyring x WHERE x.kid = r.kid AND x.issuer = keyring_import.issuer;
+            action := 'removed';
+            not_after := r.not_after;
+            RETURN NEXT;
+        ELSIF r.not_after IS NULL OR r.not_after > retire_at THEN
+            not_after := greatest(retire_at, r.not_before + interval '1 microsecond');
+            UPDATE @extschema@.keyring x SET not_after = keyring_import.not_after
+             WHERE x.kid = r.kid AND x.issuer = keyring_import.issuer;
+            action := 'retired';
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$import$;
+
+COMMENT ON FUNCTION keyring_import(jsonb, text, text, interval) IS
+'import an identity provider''s key set (JWKS, certificate map or JWK) bound to issuer and audience: adds new keys, keeps current ones, retires keys that left the set after grace; returns what it did per kid';
+
+CREATE FUNCTION keyring_import_postgrest(jwt_secret text, secret_is_base64 boolean DEFAULT false,
+                                         purposes text[] DEFAULT '{verify}', secret_kid text DEFAULT 'postgrest')
+RETURNS TABLE (kid text, action text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $postgrest$
+DECLARE
+    bytes bytea;
+    doc jsonb;
+    k record;
+    r record;
+    fallback text := secret_kid;
+BEGIN
+    IF jwt_secret IS NULL OR secret_is_base64 IS NULL OR fallback IS NULL THEN
+        RAISE EXCEPTION 'invalid argument' USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'The secret, secret_is_base64 and kid may not be NULL.';
+    END IF;
+    -- PostgREST's reading: base64 (URL-safe letters too, surrounding
+    -- whitespace ignored) when asked, then a JWKS, a JWK, or else the bytes
+    IF secret_is_base64 THEN
+        BEGIN
+            bytes := decode(translate(btrim(jwt_secret, E' \t\r\n'), '-_.', '+/='), 'base64');
+        EXCEPTION WHEN invalid_parameter_value THEN
+            RAISE EXCEPTION 'invalid key' USING ERRCODE = 'invalid_parameter_value',
+                DETAIL = 'The secret is not base64, and jwt-secret-is-base64 says it is.';
+        END;
+    ELSE
+        bytes := convert_to(jwt_secret, 'UTF8');
+    END IF;
+    BEGIN
+        doc := convert_from(bytes, 'UTF8')::jsonb;
+    EXCEPTION WHEN OTHERS THEN
+        doc := NULL;
+    END;
+    IF jsonb_typeof(doc) IS DISTINCT FROM 'object'
+       OR NOT (coalesce(jsonb_typeof(doc->'keys') = 'array', false)
+               OR coalesce(jsonb_typeof(doc->'kty') = 'string', false)) THEN
+        doc := jsonb_build_object('keys', jsonb_build_array(
+                   @extschema@.jwk_from_secret(bytes, 'HS256', fallback)));
+    ELSIF doc ? 'kty' THEN
+        doc := jsonb_build_object('keys', jsonb_build_array(doc));
+    END IF;
+    -- secrets without a kid take secret_kid (then secret_kid-2, -3, ...)
+    SELECT jsonb_build_object('keys', coalesce(jsonb_agg(CASE
+               WHEN e.k->>'kty' = 'oct' AND NOT e.k ? 'kid'
+               THEN e.k || jsonb_build_object('kid', fallback || CASE WHEN e.nth = 1 THEN '' ELSE '-' || e.nth END)
+               ELSE e.k END ORDER BY e.ord), '[]'))
+      INTO doc
+      FROM (SELECT a.k, a.ord,
+                   row_number() OVER (PARTITION BY a.k->>'kty' = 'oct' AND NOT a.k ? 'kid' ORDER BY a.ord) AS nth
+              FROM jsonb_array_elements(CASE WHEN jsonb_typeof(doc->'keys') = 'array' THEN doc->'keys'
+                                             ELSE '[]' END) WITH ORDINALITY a(k, ord)) e;
+
+    LOCK TABLE @extschema@.keyring IN SHARE ROW EXCLUSIVE MODE;
+    FOR k IN SELECT * FROM @extschema@.keyring_import_keys(doc,
+                   CASE WHEN keyring_import_postgrest.purposes && '{sign,decrypt}' THEN 'keep' ELSE 'strip' END) LOOP
+        IF k.skipped IS NOT NULL THEN
+            kid := k.kid;
+            action := 'skipped: ' || k.skipped;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        kid := k.kid;
+        SELECT * INTO r FROM @extschema@.keyring x WHERE x.kid = k.kid AND x.issuer IS NULL;
+        IF NOT FOUND THEN
+            INSERT INTO @extschema@.keyring (kid, purposes, alg, key)
+            VALUES (k.kid, keyring_import_postgrest.purposes, k.alg, k.key);
+            action := 'added';
+        ELSIF (r.key - 'kid') = k.key AND r.alg IS NOT DISTINCT FROM k.alg
+              AND r.purposes = keyring_import_postgrest.purposes AND r.not_after IS NULL THEN
+            action := 'kept';
+        ELSE
+            UPDATE @extschema@.keyring x
+               SET key = k.key, alg = k.alg, purposes = keyring_import_postgrest.purposes,
+                   not_before = CASE WHEN (r.key - 'kid') = k.key THEN x.not_before ELSE now() END,
+                   not_after = NULL
+             WHERE x.kid = k.kid AND x.issuer IS NULL;
+            action := 'replaced';
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$postgrest$;
+
+COMMENT ON FUNCTION keyring_import_postgrest(text, boolean, text[], text) IS
+'store PostgREST''s jwt-secret (a secret of 32 bytes or more, base64 when secret_is_base64, a JWK or a JWKS) as keyring keys bound to no issuer; a plain secret gets the kid secret_kid';
+
+-- The revocation store: a token by its "jti", or every token of a subject
+-- issued before a time (sign out everywhere).  jwt.authenticate refuses
+-- what it lists; so do jwt.verify and jwt.try_verify when
+-- token_ext.verify_revocation is on.  Each session reads it once per
+-- change (the trigger announces changes, as the keyring's does).
+CREATE TABLE revocation (
+    jti text CHECK (jti <> '' AND octet_length(jti) <= 1024),
+    subject text CHECK (subject <> '' AND octet_length(subject) <= 1024),
+    issued_before timestamptz,
+    issuer text CHECK (issuer <> '' AND octet_length(issuer) <= 1024),
+    expires_at timestamptz,
+    reason text,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT revocation_one_kind CHECK (num_nonnulls(jti, subject) = 1),
+    CONSTRAINT revocation_subject_needs_time CHECK (subject IS NULL OR issued_before IS NOT NULL),
+    CONSTRAINT revocation_jti_has_no_time CHECK (jti IS NULL OR issued_before IS NULL)
+);
+
+COMMENT ON TABLE revocation IS
+'revoked tokens: by jti, or every token of a subject issued before a time; optionally of one issuer; entries expire at expires_at (jwt.revocation_prune() deletes them)';
+
+CREATE INDEX revocation_expires_at ON revocation (expires_at);
+
+REVOKE ALL ON revocation FROM PUBLIC;
+ALTER TABLE revocation ENABLE ROW LEVEL SECURITY;
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.revocation', '');
+
+CREATE FUNCTION revocation_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'jwt_revocation_trigger'
+LANGUAGE C;
+
+COMMENT ON FUNCTION revocation_trigger() IS
+'tells every session when the revocation store changed';
+
+REVOKE EXECUTE ON FUNCTION revocation_trigger() FROM PUBLIC;
+
+CREATE TRIGGER revocation_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON revocation
+    FOR EACH STATEMENT EXECUTE FUNCTION revocation_trigger();
+ALTER TABLE revocation ENABLE ALWAYS TRIGGER revocation_changed;
+
+CREATE FUNCTION revocation_prune()
+RETURNS bigint
+LANGUAGE sql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $prune$
+    WITH gone AS (DELETE FROM @extschema@.revocation WHERE expires_at <= now() RETURNING 1)
+    SELECT count(*) FROM gone
+$prune$;
+
+COMMENT ON FUNCTION revocation_prune() IS
+'delete the revocation entries whose expires_at has passed; returns how many';
+
+-- the verified-token cache of the session
+CREATE FUNCTION clear_token_cache()
+RETURNS void
+AS 'MODULE_PATHNAME', 'jwt_clear_token_cache'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION clear_token_cache() IS
+'drop this session''s cached verified tokens (DISCARD ALL does too)';
+
+CREATE FUNCTION token_cache_stats(OUT entries bigint, OUT bytes bigint, OUT hits bigint,
+                                  OUT misses bigint, OUT evictions bigint)
+RETURNS record
+AS 'MODULE_PATHNAME', 'jwt_token_cache_stats'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION token_cache_stats() IS
+'size, hit and miss counts of this session''s verified-token cache';
+
+-- ---------------------------------------------------------------------------
+-- last, once the keyring has every column of 0.2.0 (its trigger reads them):
+-- one key, one kid: the stored JWK carries the row's kid (0.1.0 replaced it
+-- only in the headers of the tokens it signed)
+UPDATE keyring SET key = key || pg_catalog.jsonb_build_object('kid', kid)
+ WHERE key->>'kid' IS DISTINCT FROM kid;

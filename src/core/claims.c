@@ -39,9 +39,24 @@ read_time_claim(const jose_json *c, const char *name, double *value,
 	return JOSE_OK;
 }
 
+/* Read exp, nbf and iat. */
+jose_status
+jose_claims_times(const jose_json *claims, jose_claim_times *t, jose_err *err)
+{
+	jose_status st;
+
+	memset(t, 0, sizeof(*t));
+	st = read_time_claim(claims, "exp", &t->exp, &t->has_exp, err);
+	if (st == JOSE_OK)
+		st = read_time_claim(claims, "nbf", &t->nbf, &t->has_nbf, err);
+	if (st == JOSE_OK)
+		st = read_time_claim(claims, "iat", &t->iat, &t->has_iat, err);
+	return st;
+}
+
 /* Format a NumericDate as "YYYY-MM-DD HH:MM:SS UTC" (or a number if far out). */
-static void
-format_time(double t, char *out, size_t outlen)
+void
+jose_format_time(double t, char *out, size_t outlen)
 {
 	struct tm	tm;
 	time_t		secs;
@@ -128,7 +143,7 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 	/* RFC 7519 4.1.4: the token must not be accepted on or after exp */
 	if (present && o->now >= t + o->leeway)
 	{
-		format_time(t, when, sizeof(when));
+		jose_format_time(t, when, sizeof(when));
 		return jose_fail(err, JOSE_E_EXPIRED, "The token expired at %s.", when);
 	}
 
@@ -137,7 +152,7 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 		return st;
 	if (present && o->now + o->leeway < t)
 	{
-		format_time(t, when, sizeof(when));
+		jose_format_time(t, when, sizeof(when));
 		return jose_fail(err, JOSE_E_NOT_YET_VALID, "The token is valid from %s.", when);
 	}
 
@@ -151,7 +166,7 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 	 */
 	if (present && o->now + o->leeway + JOSE_IAT_TOLERANCE < t)
 	{
-		format_time(t, when, sizeof(when));
+		jose_format_time(t, when, sizeof(when));
 		return jose_fail(err, JOSE_E_ISSUED_IN_FUTURE,
 						 "The token says it was issued at %s, after the check time.", when);
 	}

@@ -35,6 +35,24 @@ typedef struct jose_claims_opts
 	size_t		n_required;
 } jose_claims_opts;
 
+/* The NumericDate claims of a claims set (see jose_claims_times). */
+typedef struct jose_claim_times
+{
+	bool		has_exp;
+	bool		has_nbf;
+	bool		has_iat;
+	double		exp;
+	double		nbf;
+	double		iat;
+} jose_claim_times;
+
+/* Write a NumericDate as "YYYY-MM-DD HH:MM:SS UTC" (a number when far out) into out. */
+extern void jose_format_time(double t, char *out, size_t outlen);
+
+/* Read exp, nbf and iat (JOSE_E_CLAIM when one is present and not a finite number). */
+extern jose_status jose_claims_times(const jose_json *claims, jose_claim_times *t,
+									 jose_err *err);
+
 /*
  * Check exp, nbf and iat (when present: a present one must be a number),
  * iss and aud (types always; values when expected), and required names.

@@ -14,6 +14,7 @@
 #include "jwe.h"
 #include "b64url.h"
 #include "compact.h"
+#include "issuer.h"
 #include "jwe_crypto.h"
 #include "jwe_keymgmt.h"
 #include "pkey.h"
@@ -589,6 +590,10 @@ jose_jwe_decrypt_compact(jose_workspace *ws, const jose_compact *c, const jose_k
 
 	/* the key: the one given, the set's key with the token's kid, or each that fits */
 	kid = jose_json_member(&ws->header, 0, "kid");
+	if (keys->count == 0)
+		return jose_keyset_no_key(keys, kid != JOSE_JSON_NONE ? jose_json_text(&ws->header, kid) : NULL,
+								  kid != JOSE_JSON_NONE ? ws->header.nodes[kid].len : 0, "decrypt",
+								  jose_jwe_alg_get(jwe->alg)->name, err);
 	if (!keys->is_set)
 		chosen = keys->keys[0];
 	else if (kid != JOSE_JSON_NONE)
@@ -606,8 +611,8 @@ jose_jwe_decrypt_compact(jose_workspace *ws, const jose_compact *c, const jose_k
 			}
 		}
 		if (chosen == NULL)
-			return jose_fail(err, JOSE_E_KEY_NOT_FOUND,
-							 "No key in the key set has the token's \"kid\".");
+			return jose_keyset_no_key(keys, jose_json_text(&ws->header, kid),
+									  ws->header.nodes[kid].len, "decrypt", NULL, err);
 	}
 
 	for (size_t i = 0; i < keys->count; i++)
@@ -643,7 +648,6 @@ jose_jwe_decrypt_compact(jose_workspace *ws, const jose_compact *c, const jose_k
 			return st;
 	}
 	if (tried == 0)
-		return jose_fail(err, JOSE_E_KEY_NOT_FOUND,
-						 "No key in the key set can decrypt %s.", jose_jwe_alg_get(jwe->alg)->name);
+		return jose_keyset_no_key(keys, NULL, 0, "decrypt", jose_jwe_alg_get(jwe->alg)->name, err);
 	return jose_fail(err, JOSE_E_DECRYPT, JOSE_DECRYPT_DETAIL);
 }

@@ -16,6 +16,7 @@
 #include "jws.h"
 #include "b64url.h"
 #include "compact.h"
+#include "issuer.h"
 #include "key.h"
 #include "sig.h"
 
@@ -48,6 +49,7 @@ jose_workspace_free(jose_workspace *ws)
 	jose_buf_free(&ws->scratch);
 	jose_buf_free(&ws->out);
 	jose_buf_free(&ws->aux);
+	jose_buf_free(&ws->picked);
 }
 
 /*
@@ -400,32 +402,53 @@ jose_jws_verify(jose_workspace *ws, const char *token, size_t len,
 	return st != JOSE_OK ? st : jose_jws_verify_compact(ws, &c, keys, allowed, limits, jws, err);
 }
 
+/* Decode a JWS already split (by jose_compact_split) and check its header. */
+jose_status
+jose_jws_parse_compact(jose_workspace *ws, const jose_compact *c, const jose_limits *limits,
+					   jose_jws *jws, jose_err *err)
+{
+	ERR_clear_error();
+	jws_reset(ws, jws);
+	if (c->count != 3)
+		return jose_fail(err, JOSE_E_ARGUMENT, "The token was not split as a JWS.");
+	return parse_segments(ws, c, limits, false, jws, err);
+}
+
 /* Verify a JWS already split (by jose_compact_split) with keys. */
 jose_status
 jose_jws_verify_compact(jose_workspace *ws, const jose_compact *c,
 						const jose_keyset *keys, jose_alg_set allowed,
 						const jose_limits *limits, jose_jws *jws, jose_err *err)
 {
+	jose_status st = jose_jws_parse_compact(ws, c, limits, jws, err);
+
+	return st != JOSE_OK ? st : jose_jws_verify_parsed(ws, jws, keys, allowed, err);
+}
+
+/* Verify the signature of a JWS parsed by jose_jws_parse_compact with keys. */
+jose_status
+jose_jws_verify_parsed(jose_workspace *ws, jose_jws *jws, const jose_keyset *keys,
+					   jose_alg_set allowed, jose_err *err)
+{
 	jose_status st;
 	jose_key   *chosen = NULL;
 	size_t		tried = 0;
+	const char *kid = NULL;
+	size_t		kid_len = 0;
 
-	ERR_clear_error();
-	jws_reset(ws, jws);
-	if (c->count != 3)
-		return jose_fail(err, JOSE_E_ARGUMENT, "The token was not split as a JWS.");
-	st = parse_segments(ws, c, limits, false, jws, err);
-	if (st != JOSE_OK)
-		return st;
+	if (jws->kid_node != JOSE_JSON_NONE)
+	{
+		kid = jose_json_text(&ws->header, jws->kid_node);
+		kid_len = ws->header.nodes[jws->kid_node].len;
+	}
+	if (keys->count == 0)
+		return jose_keyset_no_key(keys, kid, kid_len, "verify", jose_alg_get(jws->alg)->name, err);
 
 	if (!keys->is_set)
 		chosen = keys->keys[0];
-	else if (jws->kid_node != JOSE_JSON_NONE)
+	else if (kid != NULL)
 	{
 		/* the token names its key: exactly one key of the set must carry it */
-		const char *kid = jose_json_text(&ws->header, jws->kid_node);
-		size_t		kid_len = ws->header.nodes[jws->kid_node].len;
-
 		for (size_t i = 0; i < keys->count; i++)
 		{
 			jose_key   *k = keys->keys[i];
@@ -439,8 +462,7 @@ jose_jws_verify_compact(jose_workspace *ws, const jose_compact *c,
 			}
 		}
 		if (chosen == NULL)
-			return jose_fail(err, JOSE_E_KEY_NOT_FOUND,
-							 "No key in the key set has the token's \"kid\".");
+			return jose_keyset_no_key(keys, kid, kid_len, "verify", NULL, err);
 	}
 
 	if (chosen != NULL)
@@ -482,8 +504,7 @@ jose_jws_verify_compact(jose_workspace *ws, const jose_compact *c,
 	{
 		if (allowed != 0 && !(allowed & JOSE_ALG_BIT(jws->alg)))
 			return check_allowed(jws, keys->keys[0], allowed, err);
-		return jose_fail(err, JOSE_E_KEY_NOT_FOUND,
-						 "No key in the key set can verify %s.", jose_alg_get(jws->alg)->name);
+		return jose_keyset_no_key(keys, NULL, 0, "verify", jose_alg_get(jws->alg)->name, err);
 	}
 	return jose_fail(err, JOSE_E_SIGNATURE,
 					 "The signature matches none of the %zu candidate keys.", tried);

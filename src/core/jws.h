@@ -37,6 +37,7 @@ typedef struct jose_workspace
 	jose_buf	scratch;		/* decoded header, signature */
 	jose_buf	out;			/* a token being built */
 	jose_buf	aux;			/* the host's staging area (JSON texts) */
+	jose_buf	picked;			/* the keys of a set narrowed by issuer (pointers) */
 } jose_workspace;
 
 /* A parsed compact JWS; pointers refer to the token and the workspace. */
@@ -99,6 +100,19 @@ extern jose_status jose_jws_verify_compact(jose_workspace *ws, const jose_compac
 										   const jose_keyset *keys, jose_alg_set allowed,
 										   const jose_limits *limits, jose_jws *jws,
 										   jose_err *err);
+
+/*
+ * The two halves of jose_jws_verify_compact, for a caller that reads the
+ * decoded header or payload before it picks the keys: decode the split
+ * token and check its header (the payload is decoded, not parsed), then
+ * verify its signature with keys.
+ */
+extern jose_status jose_jws_parse_compact(jose_workspace *ws, const jose_compact *c,
+										  const jose_limits *limits, jose_jws *jws,
+										  jose_err *err);
+extern jose_status jose_jws_verify_parsed(jose_workspace *ws, jose_jws *jws,
+										  const jose_keyset *keys, jose_alg_set allowed,
+										  jose_err *err);
 
 /*
  * Build a compact JWS in ws->out.  alg UNKNOWN means the key's algorithm.

@@ -16,9 +16,8 @@
 
 struct jose_keycache_entry
 {
+	jose_lru_node node;			/* first: the entry's place in the recency list */
 	jose_keycache_entry *chain;	/* next in the bucket */
-	jose_keycache_entry *prev;	/* LRU neighbours */
-	jose_keycache_entry *next;
 	uint64_t	hash;
 	int			tag;
 	size_t		len;
@@ -58,34 +57,6 @@ jose_keycache_init(jose_keycache *cache, size_t max_entries, size_t max_bytes)
 	cache->max_bytes = max_bytes;
 }
 
-/* Unlink e from the LRU list. */
-static void
-lru_unlink(jose_keycache *cache, jose_keycache_entry *e)
-{
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		cache->lru_head = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	else
-		cache->lru_tail = e->prev;
-	e->prev = e->next = NULL;
-}
-
-/* Put e at the front of the LRU list. */
-static void
-lru_push_front(jose_keycache *cache, jose_keycache_entry *e)
-{
-	e->prev = NULL;
-	e->next = cache->lru_head;
-	if (cache->lru_head)
-		cache->lru_head->prev = e;
-	cache->lru_head = e;
-	if (cache->lru_tail == NULL)
-		cache->lru_tail = e;
-}
-
 /* Keep set alive for a few more puts; free the oldest retired set if full. */
 static void
 retire(jose_keycache *cache, jose_keyset *set)
@@ -111,7 +82,7 @@ remove_entry(jose_keycache *cache, jose_keycache_entry *e)
 	while (*link != e)
 		link = &(*link)->chain;
 	*link = e->chain;
-	lru_unlink(cache, e);
+	jose_lru_unlink(&cache->lru, &e->node);
 	cache->entries--;
 	cache->bytes -= e->len;
 	OPENSSL_cleanse(e->material, e->len);
@@ -124,9 +95,9 @@ remove_entry(jose_keycache *cache, jose_keycache_entry *e)
 static void
 evict(jose_keycache *cache)
 {
-	while (cache->lru_tail != NULL &&
+	while (cache->lru.tail != NULL &&
 		   (cache->entries > cache->max_entries || cache->bytes > cache->max_bytes))
-		remove_entry(cache, cache->lru_tail);
+		remove_entry(cache, (jose_keycache_entry *) cache->lru.tail);
 }
 
 /* Change the bounds, evicting as needed. */
@@ -152,7 +123,7 @@ jose_keycache_get(jose_keycache *cache, int tag, const void *material, size_t le
 	}
 
 	/* the most recent key again (the common case): no hashing needed */
-	e = cache->lru_head;
+	e = (jose_keycache_entry *) cache->lru.head;
 	if (e != NULL && e->tag == tag && e->len == len && memcmp(e->material, material, len) == 0)
 	{
 		cache->hits++;
@@ -164,11 +135,7 @@ jose_keycache_get(jose_keycache *cache, int tag, const void *material, size_t le
 		if (e->hash == h && e->tag == tag && e->len == len &&
 			memcmp(e->material, material, len) == 0)
 		{
-			if (cache->lru_head != e)
-			{
-				lru_unlink(cache, e);
-				lru_push_front(cache, e);
-			}
+			jose_lru_touch(&cache->lru, &e->node);
 			cache->hits++;
 			return e->set;
 		}
@@ -212,7 +179,7 @@ jose_keycache_put(jose_keycache *cache, int tag, const void *material, size_t le
 	e->set = set;
 	e->chain = cache->buckets[e->hash % cache->n_buckets];
 	cache->buckets[e->hash % cache->n_buckets] = e;
-	lru_push_front(cache, e);
+	jose_lru_push_front(&cache->lru, &e->node);
 	cache->entries++;
 	cache->bytes += len;
 	evict(cache);
@@ -226,8 +193,8 @@ uncached:
 void
 jose_keycache_clear(jose_keycache *cache)
 {
-	while (cache->lru_tail != NULL)
-		remove_entry(cache, cache->lru_tail);
+	while (cache->lru.tail != NULL)
+		remove_entry(cache, (jose_keycache_entry *) cache->lru.tail);
 	for (size_t i = 0; i < cache->n_retired; i++)
 		jose_keyset_free(cache->retired[i]);
 	cache->n_retired = 0;

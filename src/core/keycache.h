@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "keyobj.h"
+#include "lru.h"
 
 typedef struct jose_keycache_entry jose_keycache_entry;
 
@@ -34,8 +35,7 @@ typedef struct jose_keycache
 {
 	jose_keycache_entry **buckets;
 	size_t		n_buckets;
-	jose_keycache_entry *lru_head;	/* most recently used */
-	jose_keycache_entry *lru_tail;	/* least recently used */
+	jose_lru	lru;			/* recency of the entries */
 	size_t		entries;
 	size_t		bytes;			/* material bytes held */
 	size_t		max_entries;

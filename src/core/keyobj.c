@@ -35,6 +35,8 @@ jose_key_free(jose_key *key)
 	}
 	EVP_PKEY_free(key->pkey);
 	free(key->kid);
+	free(key->issuer);
+	free(key->audience);
 	OPENSSL_cleanse(key, sizeof(*key));
 	free(key);
 }

@@ -64,13 +64,40 @@ typedef struct jose_key
 	EVP_PKEY_CTX *sign_ctx[JOSE_ALG_COUNT];
 	EVP_MD_CTX *eddsa_verify;	/* OKP: set up once */
 	EVP_MD_CTX *eddsa_sign;
+
+	/*
+	 * A keyring key's binding (see issuer.h): it verifies only tokens whose
+	 * "iss" is issuer, and those must then name audience in "aud".  NULL
+	 * issuer: bound to no issuer; NULL audience: "aud" is not compared.
+	 */
+	char	   *issuer;			/* NUL-terminated */
+	size_t		issuer_len;
+	char	   *audience;		/* NUL-terminated; only with an issuer */
+	size_t		audience_len;
 } jose_key;
+
+/* Which keys of a host's set a key set holds (set by jose_keyset_for_issuer). */
+#define JOSE_SCOPE_ALL 0		/* every key given */
+#define JOSE_SCOPE_ISSUER 1		/* the keys bound to one issuer */
+#define JOSE_SCOPE_UNBOUND 2	/* the keys bound to no issuer */
 
 typedef struct jose_keyset
 {
 	jose_key  **keys;
 	size_t		count;
 	bool		is_set;			/* given as a JWKS: select by kid */
+
+	/* for messages: what the set is called ("keyring"; NULL: "key set") */
+	const char *name;
+
+	/*
+	 * For messages, when the set was narrowed by issuer: the scope, and
+	 * the token's issuer (the one the keys are bound to, for ISSUER; the
+	 * one that has no keys, or NULL when the token has none, for UNBOUND).
+	 */
+	int			scope;
+	const char *issuer;
+	size_t		issuer_len;
 } jose_keyset;
 
 /* Free a key, wiping its secret. */

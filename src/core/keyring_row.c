@@ -86,22 +86,63 @@ jose_keyring_row_check(const jose_keyring_row *row, jose_err *err)
 	if (!row->has_created_at)
 		return jose_fail(err, JOSE_E_ROW_NULL,
 						 "The column \"created_at\" is NULL; leave it out to mean now.");
+	if (row->issuer != NULL && row->issuer_len == 0)
+		return jose_fail(err, JOSE_E_ROW,
+						 "The column \"issuer\" is empty; leave it NULL for a key bound to no issuer.");
+	if (row->issuer != NULL && row->issuer_len > JOSE_MAX_ISSUER_LEN)
+		return jose_fail(err, JOSE_E_ROW, "The column \"issuer\" is longer than %d bytes.",
+						 JOSE_MAX_ISSUER_LEN);
+	if (row->audience != NULL && row->issuer == NULL)
+		return jose_fail(err, JOSE_E_ROW,
+						 "The column \"audience\" needs an \"issuer\"; keys bound to no issuer use token_ext.audience.");
+	if (row->audience != NULL && row->audience_len == 0)
+		return jose_fail(err, JOSE_E_ROW,
+						 "The column \"audience\" is empty; leave it NULL to leave \"aud\" unchecked.");
+	if (row->audience != NULL && row->audience_len > JOSE_MAX_ISSUER_LEN)
+		return jose_fail(err, JOSE_E_ROW, "The column \"audience\" is longer than %d bytes.",
+						 JOSE_MAX_ISSUER_LEN);
 	return JOSE_OK;
 }
 
-/* Bind a loaded key to the row's kid and alg. */
+/* A NUL-terminated malloc'd copy of len bytes at s, or NULL. */
+static char *
+copy_text(const char *s, size_t len)
+{
+	char	   *copy = malloc(len + 1);
+
+	if (copy != NULL)
+	{
+		memcpy(copy, s, len);
+		copy[len] = '\0';
+	}
+	return copy;
+}
+
+/* Bind a loaded key to the row's kid, issuer, audience and alg. */
 static jose_status
 bind_to_row(jose_key *key, const jose_keyring_row *row, jose_err *err)
 {
-	char	   *kid = malloc(row->kid_len + 1);
+	char	   *kid = copy_text(row->kid, row->kid_len);
 
 	if (kid == NULL)
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate a kid.");
-	memcpy(kid, row->kid, row->kid_len);
-	kid[row->kid_len] = '\0';
 	free(key->kid);
 	key->kid = kid;
 	key->kid_len = row->kid_len;
+	if (row->issuer != NULL)
+	{
+		key->issuer = copy_text(row->issuer, row->issuer_len);
+		key->issuer_len = row->issuer_len;
+		if (key->issuer == NULL)
+			return jose_fail(err, JOSE_E_NOMEM, "Could not allocate an issuer.");
+	}
+	if (row->audience != NULL)
+	{
+		key->audience = copy_text(row->audience, row->audience_len);
+		key->audience_len = row->audience_len;
+		if (key->audience == NULL)
+			return jose_fail(err, JOSE_E_NOMEM, "Could not allocate an audience.");
+	}
 	if (row->alg == NULL)
 		return JOSE_OK;
 	if (key->alg_name[0] != '\0' && strcmp(key->alg_name, row->alg) != 0)

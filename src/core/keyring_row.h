@@ -46,7 +46,14 @@ typedef struct jose_keyring_row
 	bool		has_not_after;
 	double		not_after;
 	bool		has_created_at; /* hosts without the column pass true */
+	const char *issuer;			/* NULL: bound to no issuer (see issuer.h) */
+	size_t		issuer_len;
+	const char *audience;		/* NULL: "aud" not compared for the issuer's tokens */
+	size_t		audience_len;
 } jose_keyring_row;
+
+/* Longest issuer or audience a keyring row may hold, in bytes. */
+#define JOSE_MAX_ISSUER_LEN 1024
 
 /* The purpose bit of a purpose name (sign, verify, encrypt, decrypt), or 0. */
 extern unsigned jose_purpose_bit(const char *name, size_t len);
@@ -60,7 +67,7 @@ extern jose_status jose_keyring_row_check(const jose_keyring_row *row, jose_err 
 
 /*
  * Load the row's key after jose_keyring_row_check passed: its JWK, bound
- * to the row's kid and alg, able to do what its purposes need (a private
+ * to the row's kid, alg, issuer and audience, able to do what its purposes need (a private
  * half for sign and decrypt, a secret strong enough for its HMAC).
  */
 extern jose_status jose_keyring_row_key(const jose_keyring_row *row, jose_key **out,

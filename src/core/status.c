@@ -58,6 +58,8 @@ static const char *const status_messages[JOSE_STATUS_COUNT] = {
 	[JOSE_E_CLUSTER] = "cluster secret unavailable",
 	[JOSE_E_CLUSTER_PERMISSION] = "permission denied to use the cluster secret",
 	[JOSE_E_NO_BLOCK] = "claims cannot reach the Citus workers outside a transaction block",
+	[JOSE_E_REVOKED] = "token has been revoked",
+	[JOSE_E_REVOCATION_STORE] = "revocation store unavailable",
 };
 
 /* Record a failure in err (which may be NULL) and return the status. */
@@ -166,6 +168,7 @@ jose_status_class_of(jose_status status)
 		case JOSE_E_TYPE:
 		case JOSE_E_DECRYPT:
 		case JOSE_E_FORWARDED:
+		case JOSE_E_REVOKED:
 			return JOSE_CLASS_REJECTED;
 		case JOSE_E_CRIT:
 		case JOSE_E_UNSUPPORTED:
@@ -182,6 +185,7 @@ jose_status_class_of(jose_status status)
 			return JOSE_CLASS_ROW;
 		case JOSE_E_KEYRING:
 		case JOSE_E_CLUSTER:
+		case JOSE_E_REVOCATION_STORE:
 			return JOSE_CLASS_SETUP;
 		case JOSE_E_KEYRING_PERMISSION:
 		case JOSE_E_CALLER:

@@ -59,11 +59,13 @@ typedef enum jose_status
 	JOSE_E_CLUSTER,				/* the cluster secret is missing or cannot be used */
 	JOSE_E_CLUSTER_PERMISSION,	/* the caller may not use the cluster secret */
 	JOSE_E_NO_BLOCK,			/* claims cannot reach Citus workers outside a transaction block */
+	JOSE_E_REVOKED,				/* the token is in the host's revocation store */
+	JOSE_E_REVOCATION_STORE,	/* the host's revocation table is missing or altered */
 	JOSE_STATUS_COUNT
 } jose_status;
 
 /* Longest detail sentence kept in a jose_err, including the terminator. */
-#define JOSE_ERR_DETAIL_MAX 256
+#define JOSE_ERR_DETAIL_MAX 512
 
 typedef struct jose_err
 {

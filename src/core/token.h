@@ -26,6 +26,7 @@
 #include "bounds.h"
 #include "claims.h"
 #include "compact.h"
+#include "issuer.h"
 #include "jwe.h"
 #include "jws.h"
 #include "keyobj.h"
@@ -74,7 +75,20 @@ typedef struct jose_token_policy
 	const char *typ;
 	size_t		typ_len;
 
-	jose_claims_opts claims;	/* claim checks (ignored when raw) */
+	/*
+	 * Claim checks (ignored when raw).  For a token verified by a key bound
+	 * to an issuer (see issuer.h), the key's issuer and audience replace
+	 * claims.issuer and claims.audience.
+	 */
+	jose_claims_opts claims;
+
+	/*
+	 * Issuers the host binds keys to, besides those of the keys given (all
+	 * its keys' issuers, whatever their purpose or validity window), so that
+	 * a token naming one is never verified by an unbound key; NULL: only
+	 * the issuers of the keys given.
+	 */
+	const jose_issuers *bound_issuers;
 } jose_token_policy;
 
 /* What jose_token_verify found; pointers refer to the token and the workspace. */

@@ -6,8 +6,14 @@
  *
  * The policy comes from superuser-only settings (token_ext.audience,
  * .issuer, .leeway, .algorithms, .role_claim, .claims_scope), named after
- * PostgREST's where they overlap; the keys come from jwt.keyring.  Nothing
- * a caller passes besides the token influences how it is checked.
+ * PostgREST's where they overlap; the keys come from jwt.keyring, where a
+ * key bound to an issuer brings that issuer's audience along; revoked
+ * tokens are listed in jwt.revocation.  Nothing a caller passes besides
+ * the token influences how it is checked.
+ *
+ * A token seen before is looked up in the verified-token cache
+ * (tokencache.c) first: a hit costs a hash, a comparison and the checks
+ * of exp and nbf, where a miss costs a signature verification.
  *
  * src/pg/authenticate.c
  *
@@ -68,18 +74,17 @@ policy_claims(jose_claims_opts *o)
 
 /*
  * Verify (JWS) or decrypt and verify (JWE, nested JWT) a token with the
- * keyring and the settings; the claims end up in ws->claims.  Statuses
- * are returned, not raised.
+ * keyring and the settings, at the time now; the claims end up in
+ * ws->claims, the keys used in *tok.  Statuses are returned, not raised.
  */
 static jose_status
-authenticate_token(const char *token, size_t len, jose_err *err)
+authenticate_token(const char *token, size_t len, TimestampTz now, jose_token *tok,
+				   jose_err *err)
 {
-	jose_workspace *ws = glue_workspace();
 	jose_limits limits = glue_limits();
-	TimestampTz now = GetCurrentTransactionStartTimestamp();
 	jose_token_policy p;
+	jose_issuers issuers;
 	jose_compact c;
-	jose_token	tok;
 	jose_status st;
 
 	/*
@@ -98,9 +103,54 @@ authenticate_token(const char *token, size_t len, jose_err *err)
 	st = jose_compact_split(token, len, &limits, 0, &c, err);
 	if (st != JOSE_OK)
 		return st;
-	return jose_token_verify_compact(ws, &c, glue_keyring_keys(GLUE_PURPOSE_VERIFY, now),
-									 c.count == 5 ? glue_keyring_keys(GLUE_PURPOSE_DECRYPT, now) : NULL,
-									 &p, &limits, &tok, err);
+	glue_keyring_issuers(&issuers);
+	p.bound_issuers = &issuers;
+	st = jose_token_verify_compact(glue_workspace(), &c, glue_keyring_keys(GLUE_PURPOSE_VERIFY, now),
+								   c.count == 5 ? glue_keyring_keys(GLUE_PURPOSE_DECRYPT, now) : NULL,
+								   &p, &limits, tok, err);
+	if (st == JOSE_OK)
+		st = glue_revocation_check(&glue_workspace()->claims, p.claims.now, err);
+	return st;
+}
+
+/*
+ * Narrow [*from, *until) to the window of key, a keyring key that took
+ * part in a verification; false when its window is unknown.
+ */
+static bool
+narrow_window(const jose_key *key, TimestampTz *from, TimestampTz *until)
+{
+	TimestampTz nb;
+	TimestampTz na;
+
+	if (key == NULL)
+		return true;
+	if (!glue_keyring_window(key, &nb, &na))
+		return false;
+	if (nb > *from)
+		*from = nb;
+	if (na < *until)
+		*until = na;
+	return true;
+}
+
+/*
+ * Remember a token that passed every check, with its claims (ws->claims,
+ * written as text in ws->aux) and the window of the keys that made it.
+ */
+static void
+remember_token(const char *token, size_t len, const jose_token *tok, const Jsonb *claims)
+{
+	jose_workspace *ws = glue_workspace();
+	jose_claim_times times;
+	TimestampTz from = DT_NOBEGIN;
+	TimestampTz until = DT_NOEND;
+	jose_err	err;
+
+	if (jose_claims_times(&ws->claims, &times, &err) != JOSE_OK ||
+		!narrow_window(tok->jws.key, &from, &until) || !narrow_window(tok->jwe.key, &from, &until))
+		return;
+	glue_token_cache_put(token, len, &times, from, until, ws->aux.data, ws->aux.len, claims);
 }
 
 /*
@@ -143,11 +193,22 @@ static Jsonb *
 authenticate_and_store(const char *token, size_t len, bool session, int sqlstate)
 {
 	jose_workspace *ws = glue_workspace();
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	glue_verified hit;
+	jose_token	tok;
 	jose_err	err;
 	Jsonb	   *claims;
 
+	if (glue_token_cache_get(token, len, now, &hit))
+	{
+		claims = palloc(hit.jsonb_len);
+		memcpy(claims, hit.jsonb, hit.jsonb_len);
+		glue_set_claims(hit.claims, session);
+		return claims;
+	}
+
 	jose_err_clear(&err);
-	if (authenticate_token(token, len, &err) != JOSE_OK ||
+	if (authenticate_token(token, len, now, &tok, &err) != JOSE_OK ||
 		glue_tree_to_jsonb(&ws->claims, &claims, &err) != JOSE_OK)
 	{
 		if (sqlstate)
@@ -160,6 +221,7 @@ authenticate_and_store(const char *token, size_t len, bool session, int sqlstate
 	jose_json_write_node(&ws->aux, &ws->claims, 0);
 	if (ws->aux.failed)
 		glue_raise_status(JOSE_E_NOMEM, "Could not serialise the claims.");
+	remember_token(token, len, &tok, claims);
 	glue_set_claims(ws->aux.data, session);
 	/* on Citus, to the workers too (src/pg/citus.c) */
 	glue_citus_forward(ws->aux.data);

@@ -67,6 +67,8 @@ status_hint(jose_status status)
 			return "Signed tokens are read with jwt.verify().";
 		case JOSE_E_KEYRING:
 			return "CREATE EXTENSION token_ext creates jwt.keyring; ALTER EXTENSION token_ext UPDATE repairs an old one.";
+		case JOSE_E_REVOCATION_STORE:
+			return "CREATE EXTENSION token_ext creates jwt.revocation; ALTER EXTENSION token_ext UPDATE adds it to an older installation.";
 		case JOSE_E_KEYRING_PERMISSION:
 			return "Sign inside a SECURITY DEFINER function owned by the keyring's owner.";
 		case JOSE_E_CALLER:

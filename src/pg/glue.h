@@ -18,6 +18,9 @@
 
 #include "postgres.h"
 
+#include "access/attnum.h"
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "fmgr.h"
 #include "utils/timestamp.h"
 #include "utils/jsonb.h"
@@ -30,7 +33,9 @@
 #include "../core/keycache.h"
 #include "../core/keyring_row.h"
 #include "../core/status.h"
+#include "../core/revocation.h"
 #include "../core/token.h"
+#include "../core/tokencache.h"
 
 /* Settings (defined in token_ext.c). */
 extern int	token_ext_max_token_size;
@@ -48,6 +53,9 @@ extern int	token_ext_claims_scope;
 extern bool token_ext_trust_request_claims;
 extern char *token_ext_token_header;
 extern char *token_ext_token_cookie;
+extern int	token_ext_token_cache_entries;
+extern int	token_ext_token_cache_memory_kb;
+extern bool token_ext_verify_revocation;
 
 /* Values of token_ext.claims_scope. */
 #define GLUE_SCOPE_TRANSACTION 0
@@ -65,7 +73,7 @@ extern jose_workspace *glue_workspace(void);
 /* Wipe the workspace: after every decryption, and before raising. */
 extern void glue_workspace_wipe(void);
 
-/* Release the workspace and empty the key cache (DISCARD ALL). */
+/* Release the workspace, empty the key cache and the verified-token cache (DISCARD ALL). */
 extern void glue_discard(void);
 
 /* The backend's key cache. */
@@ -146,6 +154,53 @@ extern void glue_set_claims(const char *json, bool session);
 /* The role claim of the current claims, or NULL. */
 extern const char *glue_claims_role(void);
 
+/*
+ * A column of one of the extension's tables: name, type, and the version
+ * of the extension that added it (NULL: every version has it).  A column
+ * added after the installed version may be missing: a database not yet
+ * updated with ALTER EXTENSION ... UPDATE keeps working as it did, and the
+ * column reads as NULL there.
+ */
+typedef struct glue_column
+{
+	const char *name;
+	Oid			type;
+	const char *type_name;
+	const char *since;
+} glue_column;
+
+#define GLUE_MAX_COLUMNS 16
+
+/* One of the extension's tables, found by membership (members.c). */
+typedef struct glue_member_table
+{
+	const char *name;			/* the table's name in the extension */
+	const char *what;			/* what messages call it ("keyring") */
+	const char *since;			/* the version that added it (NULL: every version) */
+	jose_status status;			/* raised when it is missing or altered */
+	const glue_column *columns;
+	int			n_columns;
+	Oid			extoid;
+	Oid			relid;			/* InvalidOid: not located */
+	AttrNumber	attnum[GLUE_MAX_COLUMNS];
+	uint64		confirmed;		/* membership confirmed at this count of extension changes */
+} glue_member_table;
+
+/*
+ * The OID of the extension's table t, its columns mapped; raises t->status
+ * when the extension, the table or a column is missing.  *again is set
+ * when it was looked up anew.  InvalidOid when the installed version of the
+ * extension predates the table (t->since): there is none to read yet.
+ */
+extern Oid	glue_member_oid(glue_member_table *t, bool *again);
+
+/* Syscache callback of pg_extension: memberships are confirmed again (members.c). */
+extern void glue_extensions_changed(Datum arg, int cacheid, uint32 hashvalue);
+
+/* Text column col (of t's columns) of tuple as pointer and length, or NULL when NULL. */
+extern const char *glue_member_text(const glue_member_table *t, HeapTuple tuple,
+									TupleDesc desc, int col, size_t *len);
+
 /* Relcache callback: a change of jwt.keyring empties the keyring cache. */
 extern void glue_keyring_invalidate(Datum arg, Oid relid);
 
@@ -191,5 +246,58 @@ extern void glue_cluster_secret_invalidate(Datum arg, Oid relid);
 
 /* Report the condition recorded in err as a WARNING (message, detail and hint of the map). */
 extern void glue_warn(const jose_err *err);
+
+/* The issuers keyring rows bind keys to (any purpose, any window). */
+extern void glue_keyring_issuers(jose_issuers *out);
+
+/* The validity window of a key glue_keyring_keys returned; false if unknown. */
+extern bool glue_keyring_window(const jose_key *key, TimestampTz *not_before,
+								TimestampTz *not_after);
+
+/* A count that changes whenever the keyring may have changed. */
+extern uint64 glue_keyring_generation(void);
+
+/* Confirm (again after an extension changed) that the keyring is the extension's; raises if not. */
+extern void glue_keyring_confirm(void);
+
+/* Confirm (again after an extension changed) that the revocation store is the extension's. */
+extern void glue_revocation_confirm(void);
+
+/* Relcache callback: a change of jwt.revocation empties the revocation cache. */
+extern void glue_revocation_invalidate(Datum arg, Oid relid);
+
+/* JOSE_E_REVOKED (in err) when verified claims are revoked at now (Unix seconds), else JOSE_OK. */
+extern jose_status glue_revocation_check(const jose_json *claims, double now, jose_err *err);
+
+/* A count that changes whenever the revocation store may have changed. */
+extern uint64 glue_revocation_generation(void);
+
+/* Note that a setting the checks of jwt.authenticate depend on changed. */
+extern void glue_policy_changed(void);
+
+/* What the verified-token cache gives back: pointers into the cache. */
+typedef struct glue_verified
+{
+	const char *claims;			/* compact JSON text, NUL-terminated */
+	size_t		claims_len;
+	const void *jsonb;			/* the claims as a Jsonb (not aligned: copy it) */
+	size_t		jsonb_len;
+} glue_verified;
+
+/*
+ * The verified-token cache (tokencache.c): true, with out filled, when
+ * token verified under the current keyring, revocation store and policy
+ * and still passes its time checks at at.
+ */
+extern bool glue_token_cache_get(const char *token, size_t len, TimestampTz at,
+								 glue_verified *out);
+
+/* Remember a token that passed every check (see tokencache.c). */
+extern void glue_token_cache_put(const char *token, size_t len, const jose_claim_times *times,
+								 TimestampTz valid_from, TimestampTz valid_until,
+								 const char *claims, size_t claims_len, const Jsonb *jsonb);
+
+/* Empty the verified-token cache. */
+extern void glue_token_cache_clear(void);
 
 #endif							/* TOKEN_EXT_GLUE_H */

@@ -10,11 +10,13 @@
  * ever uses a key for the purposes and time window its row allows.
  *
  * Which table is the keyring is decided by the extension's own membership
- * records (pg_depend), never by a name: a role that could create a schema
- * or a table called "keyring" must not be able to plant keys.  The answer
- * is re-checked once per transaction, so ALTER EXTENSION ... DROP TABLE,
- * DROP EXTENSION and CREATE EXTENSION take effect at once, and the
- * table's columns are checked by name and type before any row is read.
+ * records (pg_depend), never by a name (see members.c).
+ *
+ * Rows may bind a key to an issuer and audience (see src/core/issuer.h);
+ * the issuers of every row, whatever its purposes and window, are kept
+ * with the cache, so that a token naming one of them is never verified by
+ * a key bound to no issuer, even while none of that issuer's keys is
+ * valid.
  *
  * Parsed keys are cached per backend.  A trigger on the table sends a
  * relcache invalidation for it at every change; our relcache callback then
@@ -27,26 +29,19 @@
  */
 #include "glue.h"
 
-#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/dependency.h"
 #include "catalog/pg_class.h"
-#include "catalog/pg_depend.h"
-#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
-#include "commands/extension.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
@@ -65,7 +60,7 @@ PG_FUNCTION_INFO_V1(jwt_keyring_jwks);
 /* One usable row of the keyring. */
 typedef struct keyring_entry
 {
-	jose_key   *key;			/* kid, alg binding and material */
+	jose_key   *key;			/* kid, alg binding, issuer binding and material */
 	unsigned	purposes;		/* JOSE_PURPOSE_* */
 	TimestampTz not_before;
 	TimestampTz not_after;		/* DT_NOEND when open-ended */
@@ -75,15 +70,11 @@ typedef struct keyring_entry
 enum
 {
 	COL_KID, COL_PURPOSES, COL_ALG, COL_KEY, COL_NOT_BEFORE, COL_NOT_AFTER, COL_CREATED_AT,
+	COL_ISSUER, COL_AUDIENCE,
 	N_COLS
 };
 
-static const struct
-{
-	const char *name;
-	Oid			type;
-	const char *type_name;
-}			columns[N_COLS] = {
+static const glue_column columns[N_COLS] = {
 	[COL_KID] = {"kid", TEXTOID, "text"},
 	[COL_PURPOSES] = {"purposes", TEXTARRAYOID, "text[]"},
 	[COL_ALG] = {"alg", TEXTOID, "text"},
@@ -91,126 +82,56 @@ static const struct
 	[COL_NOT_BEFORE] = {"not_before", TIMESTAMPTZOID, "timestamptz"},
 	[COL_NOT_AFTER] = {"not_after", TIMESTAMPTZOID, "timestamptz"},
 	[COL_CREATED_AT] = {"created_at", TIMESTAMPTZOID, "timestamptz"},
+	[COL_ISSUER] = {"issuer", TEXTOID, "text", "0.2.0"},
+	[COL_AUDIENCE] = {"audience", TEXTOID, "text", "0.2.0"},
 };
 
 /* Where the keyring is: the table the extension owns, and its columns. */
-static struct
-{
-	Oid			extoid;
-	Oid			relid;			/* InvalidOid: not located */
-	AttrNumber	attnum[N_COLS];
-	LocalTransactionId checked;	/* transaction in which membership was last confirmed */
-}			located;
+static glue_member_table located = {
+	.name = "keyring", .what = "keyring", .status = JOSE_E_KEYRING,
+	.columns = columns, .n_columns = N_COLS,
+};
 
 static keyring_entry *entries = NULL;
 static int	n_entries = 0;
 static bool cache_valid = false;
 
-/* Raise JOSE_E_KEYRING with a detail. */
-static void
-keyring_unavailable(const char *detail)
-{
-	jose_err	err;
+/* Every issuer a row binds a key to (any purpose, any window): malloc'd copies. */
+static char **issuer_names = NULL;
+static size_t *issuer_lens = NULL;
+static size_t n_issuers = 0;
 
-	jose_fail(&err, JOSE_E_KEYRING, "%s", detail);
-	glue_raise(&err);
-}
-
-/*
- * The table named name that belongs to extension extoid (a pg_depend
- * record of type 'e'), or InvalidOid.
- */
-static Oid
-extension_member_table(Oid extoid, const char *name)
-{
-	Relation	depend = table_open(DependRelationId, AccessShareLock);
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tuple;
-	Oid			found = InvalidOid;
-
-	ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(ExtensionRelationId));
-	ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(extoid));
-	scan = systable_beginscan(depend, DependReferenceIndexId, true, NULL, 2, key);
-	while ((tuple = systable_getnext(scan)) != NULL)
-	{
-		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
-		char	   *relname;
-
-		if (dep->deptype != DEPENDENCY_EXTENSION || dep->classid != RelationRelationId ||
-			get_rel_relkind(dep->objid) != RELKIND_RELATION)
-			continue;
-		relname = get_rel_name(dep->objid);
-		if (relname != NULL && strcmp(relname, name) == 0)
-			found = dep->objid;
-	}
-	systable_endscan(scan);
-	table_close(depend, AccessShareLock);
-	return found;
-}
-
-/* Record the column numbers of the keyring table; raises if one is missing or retyped. */
-static void
-map_columns(Oid relid)
-{
-	Relation	rel = table_open(relid, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-
-	for (int c = 0; c < N_COLS; c++)
-	{
-		located.attnum[c] = InvalidAttrNumber;
-		for (int i = 0; i < desc->natts; i++)
-		{
-			Form_pg_attribute att = TupleDescAttr(desc, i);
-
-			if (!att->attisdropped && strcmp(NameStr(att->attname), columns[c].name) == 0 &&
-				att->atttypid == columns[c].type)
-				located.attnum[c] = att->attnum;
-		}
-	}
-	table_close(rel, AccessShareLock);
-	for (int c = 0; c < N_COLS; c++)
-		if (located.attnum[c] == InvalidAttrNumber)
-		{
-			char		detail[128];
-
-			located.relid = InvalidOid;
-			snprintf(detail, sizeof(detail), "The keyring has no column \"%s\" of type %s.",
-					 columns[c].name, columns[c].type_name);
-			keyring_unavailable(detail);
-		}
-}
+/* Bumped whenever the cached keyring may have changed (see glue_keyring_generation). */
+static uint64 keyring_generation = 1;
 
 /*
  * The OID of the extension's keyring table; raises when the extension or
- * its table is missing.  Membership is confirmed once per transaction.
+ * its table is missing.  Membership is confirmed again after any change of
+ * an extension (members.c); a table found anew empties the cache.
  */
 static Oid
 keyring_oid(void)
 {
-	if (OidIsValid(located.relid) && located.checked == MyProc->lxid)
-		return located.relid;
-	if (OidIsValid(located.relid) &&
-		getExtensionOfObject(RelationRelationId, located.relid) == located.extoid)
-	{
-		located.checked = MyProc->lxid;
-		return located.relid;
-	}
+	bool		again;
+	Oid			relid = glue_member_oid(&located, &again);
 
-	/* first use, or the extension or its table changed: look again */
-	located.relid = InvalidOid;
-	cache_valid = false;
-	located.extoid = get_extension_oid("token_ext", true);
-	if (!OidIsValid(located.extoid))
-		keyring_unavailable("The extension token_ext is not installed in this database.");
-	located.relid = extension_member_table(located.extoid, "keyring");
-	if (!OidIsValid(located.relid))
-		keyring_unavailable("No table named keyring belongs to the extension token_ext.");
-	map_columns(located.relid);
-	located.checked = MyProc->lxid;
-	return located.relid;
+	if (again)
+	{
+		cache_valid = false;
+		keyring_generation++;
+	}
+	return relid;
+}
+
+/*
+ * Confirm (again after an extension changed) that the keyring is still the
+ * extension's table, for a caller that uses what it verified earlier
+ * without reading the keyring; raises when it is not.
+ */
+void
+glue_keyring_confirm(void)
+{
+	(void) keyring_oid();
 }
 
 /* Relcache callback: a change of the keyring (or of everything) empties the cache. */
@@ -222,10 +143,18 @@ glue_keyring_invalidate(Datum arg, Oid relid)
 	{
 		cache_valid = false;
 		located.relid = InvalidOid;
+		keyring_generation++;
 	}
 }
 
-/* Free the cached keys. */
+/* A count that changes whenever the keys jwt.authenticate uses may have changed. */
+uint64
+glue_keyring_generation(void)
+{
+	return keyring_generation;
+}
+
+/* Free the cached keys and issuers. */
 static void
 cache_free(void)
 {
@@ -234,7 +163,41 @@ cache_free(void)
 	free(entries);
 	entries = NULL;
 	n_entries = 0;
+	for (size_t i = 0; i < n_issuers; i++)
+		free(issuer_names[i]);
+	free(issuer_names);
+	free(issuer_lens);
+	issuer_names = NULL;
+	issuer_lens = NULL;
+	n_issuers = 0;
 	cache_valid = false;
+}
+
+/* Remember issuer (len bytes) as bound, once; false when out of memory. */
+static bool
+remember_issuer(const char *issuer, size_t len)
+{
+	char	  **names;
+	size_t	   *lens;
+
+	for (size_t i = 0; i < n_issuers; i++)
+		if (issuer_lens[i] == len && memcmp(issuer_names[i], issuer, len) == 0)
+			return true;
+	names = realloc(issuer_names, sizeof(char *) * (n_issuers + 1));
+	if (names == NULL)
+		return false;
+	issuer_names = names;
+	lens = realloc(issuer_lens, sizeof(size_t) * (n_issuers + 1));
+	if (lens == NULL)
+		return false;
+	issuer_lens = lens;
+	issuer_names[n_issuers] = malloc(len + 1);
+	if (issuer_names[n_issuers] == NULL)
+		return false;
+	memcpy(issuer_names[n_issuers], issuer, len);
+	issuer_names[n_issuers][len] = '\0';
+	issuer_lens[n_issuers++] = len;
+	return true;
 }
 
 /* Unix seconds of a timestamptz, for the core's window check. */
@@ -293,14 +256,7 @@ read_row(HeapTuple tuple, TupleDesc desc, jose_keyring_row *row, TimestampTz *nb
 	*nb = DT_NOBEGIN;
 	*na = DT_NOEND;
 
-	v = heap_getattr(tuple, located.attnum[COL_KID], desc, &isnull);
-	if (!isnull)
-	{
-		text	   *t = DatumGetTextPP(v);
-
-		row->kid = VARDATA_ANY(t);
-		row->kid_len = VARSIZE_ANY_EXHDR(t);
-	}
+	row->kid = glue_member_text(&located, tuple, desc, COL_KID, &row->kid_len);
 	v = heap_getattr(tuple, located.attnum[COL_PURPOSES], desc, &isnull);
 	if (!isnull)
 	{
@@ -337,6 +293,8 @@ read_row(HeapTuple tuple, TupleDesc desc, jose_keyring_row *row, TimestampTz *nb
 	}
 	(void) heap_getattr(tuple, located.attnum[COL_CREATED_AT], desc, &isnull);
 	row->has_created_at = !isnull;
+	row->issuer = glue_member_text(&located, tuple, desc, COL_ISSUER, &row->issuer_len);
+	row->audience = glue_member_text(&located, tuple, desc, COL_AUDIENCE, &row->audience_len);
 }
 
 /* Wipe the JWK text a row was read into. */
@@ -365,6 +323,17 @@ row_key(HeapTuple tuple, TupleDesc desc, keyring_entry *entry, jose_err *err)
 		st = jose_keyring_row_key(&row, &entry->key, err);
 	wipe_row();
 	return st;
+}
+
+/* End a keyring scan that ran out of memory: nothing half-loaded is kept. */
+static void
+load_failed(TableScanDesc scan, Snapshot snapshot, Relation rel)
+{
+	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
+	cache_free();
+	glue_raise_status(JOSE_E_NOMEM, "Could not allocate the keyring cache.");
 }
 
 /* Load every usable row of the keyring into the cache (if stale). */
@@ -404,6 +373,18 @@ cache_load(void)
 		jose_err_clear(&err);
 
 		/*
+		 * Every row's issuer counts as bound, usable row or not: a token
+		 * naming it must find that issuer's keys or none.
+		 */
+		{
+			size_t		len;
+			const char *iss = glue_member_text(&located, tuple, desc, COL_ISSUER, &len);
+
+			if (iss != NULL && len > 0 && !remember_issuer(iss, len))
+				load_failed(scan, snapshot, rel);
+		}
+
+		/*
 		 * The trigger refuses bad rows, but rows can arrive without it
 		 * (session_replication_role = replica, a restore with triggers
 		 * disabled): such a row is skipped, never trusted.
@@ -431,7 +412,7 @@ cache_load(void)
 			if (grown == NULL)
 			{
 				jose_key_free(entry.key);
-				break;
+				load_failed(scan, snapshot, rel);
 			}
 			entries = grown;
 			cap *= 2;
@@ -457,6 +438,7 @@ glue_keyring_keys(unsigned purposes, TimestampTz at)
 	set = palloc0(sizeof(jose_keyset));
 	set->keys = palloc0(sizeof(jose_key *) * (n_entries + 1));
 	set->is_set = true;
+	set->name = "keyring";
 	for (int i = 0; i < n_entries; i++)
 		if ((entries[i].purposes & purposes) && entries[i].not_before <= at &&
 			at < entries[i].not_after)
@@ -488,12 +470,52 @@ glue_keyring_key(const char *kid, unsigned purpose, TimestampTz at)
 	for (int i = 0; i < n_entries; i++)
 		if (strcmp(entries[i].key->kid, kid) == 0 && (entries[i].purposes & purpose) &&
 			entries[i].not_before <= at && at < entries[i].not_after)
+		{
+			/* kids are unique per issuer: the same kid under two issuers names no one key */
+			for (int j = i + 1; j < n_entries; j++)
+				if (strcmp(entries[j].key->kid, kid) == 0 && (entries[j].purposes & purpose) &&
+					entries[j].not_before <= at && at < entries[j].not_after)
+				{
+					jose_fail(&err, JOSE_E_KEY,
+							  "Two keyring keys valid now have kid %s for %s (bound to different issuers).",
+							  jose_quote(kid, strlen(kid), quoted),
+							  purpose == JOSE_PURPOSE_SIGN ? "signing" : "encryption");
+					glue_raise(&err);
+				}
 			return entries[i].key;
+		}
 	jose_fail(&err, JOSE_E_KEY_NOT_FOUND, "The keyring has no key %s for %s valid now.",
 			  jose_quote(kid, strlen(kid), quoted),
 			  purpose == JOSE_PURPOSE_SIGN ? "signing" : "encryption");
 	glue_raise(&err);
 	return NULL;
+}
+
+/* The issuers keyring rows bind keys to, any purpose, any window (valid until the cache reloads). */
+void
+glue_keyring_issuers(jose_issuers *out)
+{
+	cache_load();
+	out->names = (const char *const *) issuer_names;
+	out->lens = issuer_lens;
+	out->count = n_issuers;
+}
+
+/*
+ * The validity window of a key glue_keyring_keys returned (false when it
+ * is no longer cached).
+ */
+bool
+glue_keyring_window(const jose_key *key, TimestampTz *not_before, TimestampTz *not_after)
+{
+	for (int i = 0; i < n_entries; i++)
+		if (entries[i].key == key)
+		{
+			*not_before = entries[i].not_before;
+			*not_after = entries[i].not_after;
+			return true;
+		}
+	return false;
 }
 
 /*
@@ -581,7 +603,20 @@ jwt_keyring_trigger(PG_FUNCTION_ARGS)
 	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 1, &col, &fixed, &isnull));
 }
 
-/* SQL function: jwt.keyring_jwks() returns jsonb -- the public keys to publish */
+/* True when key is bound to the issuer (len bytes; NULL: bound to none). */
+static bool
+bound_to(const jose_key *key, const char *issuer, size_t len)
+{
+	if (issuer == NULL)
+		return key->issuer == NULL;
+	return key->issuer != NULL && key->issuer_len == len && memcmp(key->issuer, issuer, len) == 0;
+}
+
+/*
+ * SQL function: jwt.keyring_jwks() returns jsonb -- the public keys to
+ * publish: those bound to no issuer (your own); jwt.keyring_jwks(issuer
+ * text) those bound to issuer.
+ */
 Datum
 jwt_keyring_jwks(PG_FUNCTION_ARGS)
 {
@@ -589,7 +624,11 @@ jwt_keyring_jwks(PG_FUNCTION_ARGS)
 	StringInfoData out;
 	jose_buf   *buf = &glue_workspace()->aux;
 	bool		first = true;
+	size_t		issuer_len = 0;
+	const char *issuer = glue_text_arg(fcinfo, 0, &issuer_len);
 
+	if (PG_NARGS() > 0 && issuer == NULL)
+		PG_RETURN_NULL();
 	cache_load();
 	initStringInfo(&out);
 	appendStringInfoString(&out, "{\"keys\":[");
@@ -600,7 +639,7 @@ jwt_keyring_jwks(PG_FUNCTION_ARGS)
 		/* asymmetric keys that verify or encrypt, and are not yet retired */
 		if (entries[i].key->kty == JOSE_KTY_OCT ||
 			!(entries[i].purposes & (JOSE_PURPOSE_VERIFY | JOSE_PURPOSE_ENCRYPT)) ||
-			entries[i].not_after <= now)
+			entries[i].not_after <= now || !bound_to(entries[i].key, issuer, issuer_len))
 			continue;
 		jose_err_clear(&err);
 		jose_buf_reset(buf);

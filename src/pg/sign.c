@@ -48,7 +48,7 @@ sign_common(FunctionCallInfo fcinfo, const unsigned char *payload, size_t payloa
 	jose_limits limits = glue_limits();
 	const char *header = NULL;
 	jose_err	err;
-	jose_keyset one;
+	jose_keyset one = {0};
 	jose_key   *kid_key;
 
 	if (PG_NARGS() > 4 && !PG_ARGISNULL(4))

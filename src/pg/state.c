@@ -43,7 +43,10 @@ glue_workspace_wipe(void)
 	}
 }
 
-/* Release the workspace and the key cache (DISCARD ALL): nothing of the last client stays. */
+/*
+ * Release the workspace and empty the key cache and the verified-token
+ * cache (DISCARD ALL): nothing of the last client stays.
+ */
 void
 glue_discard(void)
 {
@@ -54,6 +57,7 @@ glue_discard(void)
 	}
 	if (keycache_ready)
 		jose_keycache_clear(&keycache);
+	glue_token_cache_clear();
 }
 
 /* The backend's key cache, with the current bounds. */

@@ -157,18 +157,24 @@ read_verify_args(FunctionCallInfo fcinfo, verify_args *a, bool jwt)
 }
 
 /*
- * Verify the token at argument 0 under the policy of a.  On success the
- * claims (unless raw) are in ws->claims.  Statuses are returned, not raised.
+ * Verify the token at argument 0 under the policy of a, and, when
+ * token_ext.verify_revocation asks for it, refuse claims revoked in
+ * jwt.revocation at the check time.  On success the claims (unless raw)
+ * are in ws->claims.  Statuses are returned, not raised.
  */
 static jose_status
 verify_token(FunctionCallInfo fcinfo, const verify_args *a, jose_token *tok, jose_err *err)
 {
 	jose_limits limits = glue_limits();
 	text	   *token = PG_GETARG_TEXT_PP(ARG_TOKEN);
+	jose_status st;
 
 	jose_err_clear(err);
-	return jose_token_verify(glue_workspace(), VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token),
-							 a->keys, NULL, &a->policy, &limits, tok, err);
+	st = jose_token_verify(glue_workspace(), VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token),
+						   a->keys, NULL, &a->policy, &limits, tok, err);
+	if (st == JOSE_OK && !a->policy.raw && token_ext_verify_revocation)
+		st = glue_revocation_check(&glue_workspace()->claims, a->policy.claims.now, err);
+	return st;
 }
 
 /* SQL function: jwt.verify(token text, key, ...) returns jsonb */

@@ -75,5 +75,6 @@ extern void suite_token(void);
 extern void suite_security(void);
 extern void suite_forward(void);
 extern void suite_shared(void);
+extern void suite_idp(void);
 
 #endif

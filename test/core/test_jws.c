@@ -736,7 +736,7 @@ key_set_selection(void)
 		free(t);
 		t = make_token("{\"alg\":\"HS256\",\"kid\":\"z\"}", "{}", 2, EVP_sha256(), A, 32);
 		CHECK_STATUS(verify(&ws, t, ks, 0, &jws, &err), JOSE_E_KEY_NOT_FOUND);
-		CHECK_STR(err.detail, "No key in the key set has the token's \"kid\".");
+		CHECK_STR(err.detail, "No key in the key set has the token's \"kid\" \"z\".");
 		free(t);
 		/* the kid compares exactly */
 		t = make_token("{\"alg\":\"HS256\",\"kid\":\"A\"}", "{}", 2, EVP_sha256(), A, 32);

@@ -156,7 +156,7 @@ clear_drops_everything(void)
 	CHECK(c.entries == 3 && c.bytes == 9);
 	CHECK(get(&c, 2, "one") != NULL && get(&c, 1, "one") != get(&c, 2, "one"));
 	jose_keycache_clear(&c);
-	CHECK(c.entries == 0 && c.bytes == 0 && c.lru_head == NULL && c.lru_tail == NULL);
+	CHECK(c.entries == 0 && c.bytes == 0 && c.lru.head == NULL && c.lru.tail == NULL);
 	CHECK(get(&c, 1, "one") == NULL && get(&c, 3, "two") == NULL);
 	/* usable after a clear */
 	put(&c, 1, "one");

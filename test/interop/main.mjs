@@ -34,6 +34,7 @@ if (setupError) {
   await import('./cookbook_rfc7520_jwe.mjs');
   await import('./postgrest_sequence.mjs');
   await import('./pgjwt_compat_jose.mjs');
+  await import('./identity_providers.mjs');
 }
 
 const { failed } = await run();

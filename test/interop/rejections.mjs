@@ -149,7 +149,7 @@ test('jose token with typ "JWT" checked for typ at+jwt fails: 28000 token type m
 test('jose token with a kid that no JWKS key has fails: 28000 no matching key', async () => {
   const token = await joseToken({ sub: 'x' }, { alg: 'HS256', kid: 'not-in-the-set' });
   await sqlFails(`SELECT jwt.verify($1::text, $2::jsonb)`, [token, JSON.stringify(jwks())],
-    { code: '28000', message: 'no matching key', detail: 'No key in the key set has the token\'s "kid".' });
+    { code: '28000', message: 'no matching key', detail: 'No key in the key set has the token\'s "kid" "not-in-the-set".' });
 });
 
 test('jose token without kid, signed by no key of the JWKS, fails after trying the 2 HS256 candidates', async () => {

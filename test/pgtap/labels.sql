@@ -13,7 +13,7 @@
 -- input) and none runs as SECURITY DEFINER.  A function missing from this
 -- table, or present in the table but not installed, fails a test.
 BEGIN;
-SELECT plan(256);
+SELECT plan(280);
 
 CREATE TEMP TABLE expected_labels (sig text, vol "char", strict bool, par "char");
 INSERT INTO expected_labels VALUES
@@ -79,6 +79,19 @@ INSERT INTO expected_labels VALUES
   ('jwt.cluster_secret_accept(text[])', 'v', true, 'u'),
   ('jwt.cluster_secret_fingerprint()', 's', false, 's'),
   ('jwt.cluster_secret_trigger()', 'v', false, 'u'),
+  -- identity providers: keyring_jwks(issuer) reads the keyring cache like
+  -- keyring_jwks(); the import functions write the keyring (VOLATILE,
+  -- PARALLEL UNSAFE) and share a pure function of their arguments; the
+  -- revocation store's trigger and pruning write; the verified-token cache
+  -- functions touch backend-local state (RESTRICTED)
+  ('jwt.keyring_jwks(text)', 's', true, 'r'),
+  ('jwt.keyring_import_keys(jsonb,text)', 'i', false, 's'),
+  ('jwt.keyring_import(jsonb,text,text,interval)', 'v', false, 'u'),
+  ('jwt.keyring_import_postgrest(text,boolean,text[],text)', 'v', false, 'u'),
+  ('jwt.revocation_trigger()', 'v', false, 'u'),
+  ('jwt.revocation_prune()', 'v', false, 'u'),
+  ('jwt.clear_token_cache()', 'v', false, 'r'),
+  ('jwt.token_cache_stats()', 'v', false, 'r'),
   -- encryption (JWE): every key overload, and every key pair of the nested forms
   ('jwt.encrypt(jsonb,bytea,text,text,jsonb)', 'v', false, 's'),
   ('jwt.encrypt(jsonb,text,text,text,jsonb)', 'v', false, 's'),

@@ -3,7 +3,7 @@
 -- (a token limit a user could raise would be no limit), reject values out
 -- of range, and the "token_ext" prefix is reserved.
 BEGIN;
-SELECT plan(26);
+SELECT plan(38);
 
 -- Before the library loads, anyone may create a placeholder token_ext.*
 -- value; _PG_init must discard one a non-superuser set (with a WARNING).
@@ -35,6 +35,17 @@ SELECT is((SELECT unit FROM pg_settings WHERE name = 'token_ext.key_cache_memory
 SELECT is((SELECT context FROM pg_settings WHERE name = 'token_ext.key_cache_memory'), 'superuser', 'key_cache_memory is superuser-only');
 SELECT is(current_setting('token_ext.key_cache_memory'), '16MB', 'key_cache_memory shows as 16MB');
 
+-- the verified-token cache: bounded in entries and memory, superuser-only
+SELECT is((SELECT boot_val FROM pg_settings WHERE name = 'token_ext.token_cache_entries'), '1000', 'token_cache_entries defaults to 1000');
+SELECT is((SELECT context FROM pg_settings WHERE name = 'token_ext.token_cache_entries'), 'superuser', 'token_cache_entries is superuser-only');
+SELECT is((SELECT max_val FROM pg_settings WHERE name = 'token_ext.token_cache_entries'), '1000000', 'token_cache_entries is at most 1000000');
+SELECT is(current_setting('token_ext.token_cache_memory'), '4MB', 'token_cache_memory shows as 4MB');
+SELECT is((SELECT unit FROM pg_settings WHERE name = 'token_ext.token_cache_memory'), 'kB', 'token_cache_memory is in kB');
+SELECT is((SELECT context FROM pg_settings WHERE name = 'token_ext.token_cache_memory'), 'superuser', 'token_cache_memory is superuser-only');
+-- verify's revocation check: off, and any role may ask for it
+SELECT is(current_setting('token_ext.verify_revocation'), 'off', 'verify_revocation defaults to off');
+SELECT is((SELECT context FROM pg_settings WHERE name = 'token_ext.verify_revocation'), 'user', 'verify_revocation may be set by any role');
+
 -- a superuser may change them, within range
 SELECT lives_ok('SET LOCAL token_ext.max_token_size = 1024', 'a superuser sets max_token_size');
 SELECT is(current_setting('token_ext.max_token_size'), '1kB', 'the new max_token_size is in force');
@@ -60,6 +71,14 @@ SELECT throws_ok('SET token_ext.key_cache_entries = 0', '42501',
 SELECT throws_ok('SET token_ext.key_cache_memory = 0', '42501',
   'permission denied to set parameter "token_ext.key_cache_memory"',
   'a non-superuser cannot set key_cache_memory');
+SELECT throws_ok('SET token_ext.token_cache_entries = 0', '42501',
+  'permission denied to set parameter "token_ext.token_cache_entries"',
+  'a non-superuser cannot set token_cache_entries');
+SELECT throws_ok('SET token_ext.token_cache_memory = 0', '42501',
+  'permission denied to set parameter "token_ext.token_cache_memory"',
+  'a non-superuser cannot set token_cache_memory');
+SELECT lives_ok('SET LOCAL token_ext.verify_revocation = on', 'a non-superuser may turn on verify_revocation');
+SELECT is(current_setting('token_ext.verify_revocation'), 'on', 'and it is on for its session');
 SELECT throws_ok($$SELECT set_config('token_ext.max_token_size', '16777216', true)$$, '42501',
   'permission denied to set parameter "token_ext.max_token_size"',
   'a non-superuser cannot set max_token_size through set_config()');

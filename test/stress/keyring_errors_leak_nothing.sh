@@ -78,7 +78,7 @@ STATEMENTS=(
   "INSERT INTO jwt.keyring (kid, purposes, key) SELECT 'leak-x', '{sign}', jsonb_build_array(jwk) FROM leak_keys WHERE name = 'rsa'"
   "INSERT INTO jwt.keyring (kid, purposes, key) SELECT 'leak-x', '{sign}', jsonb_build_object('keys', jsonb_build_array(jwk)) FROM leak_keys WHERE name = 'ec'"
   "INSERT INTO jwt.keyring (kid, purposes, key) SELECT 'leak-x', '{sign}', jwk || '{\"d\":\"AAAA\"}' FROM leak_keys WHERE name = 'okp'"
-  "INSERT INTO jwt.keyring (kid, purposes, key) SELECT 'leak-rsa', '{sign}', jwk FROM leak_keys WHERE name = 'ec' ON CONFLICT (kid) DO UPDATE SET purposes = NULL"
+  "INSERT INTO jwt.keyring (kid, purposes, key) SELECT 'leak-rsa', '{sign}', jwk FROM leak_keys WHERE name = 'ec' ON CONFLICT (kid, issuer) DO UPDATE SET purposes = NULL"
   "UPDATE jwt.keyring SET kid = NULL WHERE kid = 'leak-rsa'"
   "UPDATE jwt.keyring SET kid = '' WHERE kid = 'leak-ec'"
   "UPDATE jwt.keyring SET kid = 'leak-ec' WHERE kid = 'leak-okp'"
@@ -107,8 +107,8 @@ ok=$(psql_db -c "SELECT count(*) FROM leak_errors")
   || echo "not ok - all $n bad INSERTs and UPDATEs of jwt.keyring were refused ($refused of $ok recorded)"
 bad=$(psql_db -c "SELECT string_agg(left(stmt, 60), '; ') FROM leak_errors
                   WHERE detail LIKE 'Failing row contains%'
-                     OR (message LIKE '%violates%constraint%' AND detail NOT LIKE 'Key (kid)=(%) already exists.')")
-[ -z "$bad" ] && echo "ok - no refusal printed the failing row (only the primary key's, which shows the kid)" \
+                     OR (message LIKE '%violates%constraint%' AND detail NOT LIKE 'Key (kid, issuer)=(%) already exists.')")
+[ -z "$bad" ] && echo "ok - no refusal printed the failing row (only the unique key's, which shows the kid and issuer)" \
   || echo "not ok - refusals that printed the failing row: $bad"
 psql_db -c "SELECT DISTINCT '# ' || sqlstate || ' ' || message || ' | ' || coalesce(detail, '') FROM leak_errors ORDER BY 1"
 leaks=$(psql_db -c "SELECT count(*) FROM leak_errors e, leak_pieces p
