@@ -95,7 +95,7 @@ static const sq_function functions[] = {
 	{"jwt_jwks", 1, 1, F_DET | F_SAFE | F_JSON, sq_jwt_jwks},
 	{"jwt_clear_key_cache", 0, 0, F_DIRECT, sq_jwt_clear_key_cache},
 	{"jwt_key_cache_stats", 0, 0, F_SAFE | F_JSON, sq_jwt_key_cache_stats},
-	{"jwt_keyring_check", 6, 6, F_DET | F_SAFE, sq_jwt_keyring_check},
+	{"jwt_keyring_check", 6, 8, F_DET | F_SAFE, sq_jwt_keyring_check},
 	{"jwt_authenticate", 1, 2, F_DIRECT | F_JSON, sq_jwt_authenticate},
 	{"jwt_clear", 0, 0, F_DIRECT, sq_jwt_clear},
 	{"jwt_claims", 0, 0, F_SAFE | F_JSON, sq_jwt_claims},

@@ -81,9 +81,9 @@ typedef struct sq_options
 /* One usable row of jwt_keyring, kept while the row's key columns are unchanged. */
 typedef struct sq_keyring_entry
 {
-	char	   *material;		/* kid, purposes, alg and key of the row, as read */
+	char	   *material;		/* kid, purposes, alg, issuer, audience and key, as read */
 	size_t		material_len;
-	jose_key   *key;			/* the JWK bound to the row's kid and alg */
+	jose_key   *key;			/* the JWK bound to the row's kid, alg, issuer and audience */
 	unsigned	purposes;		/* JOSE_PURPOSE_* */
 	double		not_before;		/* unix seconds */
 	double		not_after;		/* unix seconds; +infinity when open-ended */
@@ -123,6 +123,9 @@ typedef struct sq_conn
 	jose_buf	inner;			/* jwt_sign_and_encrypt's inner token */
 	sq_keyring_entry *keyring;
 	size_t		n_keyring;
+	const char **issuer_names;	/* the issuers of the keyring's keys (in the keys) */
+	size_t	   *issuer_lens;
+	size_t		n_issuers;
 	sq_claims	claims;
 } sq_conn;
 
@@ -174,6 +177,7 @@ extern void sq_result_claims(sqlite3_context *ctx, sq_conn *c, const jose_token 
 extern jose_status sq_keyring_load(sq_conn *c, jose_err *err);
 extern jose_status sq_keyring_keys(sq_conn *c, unsigned purposes, double at,
 								   jose_keyset *set, jose_err *err);
+extern void sq_keyring_issuers(const sq_conn *c, jose_issuers *out);
 extern void sq_keyring_free(sq_conn *c);
 
 /* session.c */

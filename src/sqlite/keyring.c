@@ -10,9 +10,13 @@
  * its own functions read); alg TEXT or NULL; key one JWK as JSON text;
  * not_before and not_after in unix seconds, INTEGER or REAL (SQLite has no
  * timestamp type; unixepoch() gives this form), not_after NULL when
- * open-ended.  Its name is resolved as any unqualified table name (temp,
- * main, then attached databases), so the keys may live in an attached
- * database file of their own.
+ * open-ended; issuer and audience TEXT or NULL (a key bound to an issuer,
+ * src/core/issuer.h).  Its name is resolved as any unqualified table name
+ * (temp, main, then attached databases), so the keys may live in an
+ * attached database file of their own.  Columns are found by name, so a
+ * table made by the DDL of an earlier version, without issuer and
+ * audience, keeps working: those read as NULL, as PostgreSQL reads a
+ * keyring not yet updated.
  *
  * The rules are the core's (src/core/keyring_row.c), with PostgreSQL's
  * messages, which name the column at fault and never the key.  This file
@@ -23,10 +27,13 @@
  *
  * Every jwt_authenticate reads the rows again, so a change is seen at
  * once, whoever made it; parsing is what costs, so each row's parsed key
- * is kept while the row's kid, purposes, alg and key stay byte for byte
- * the same.  A row that breaks a rule is an error naming its kid, never
- * skipped silently: a table made without the triggers must not weaken
- * anything, and SQLite has no warnings to tell of a skipped row.
+ * is kept while the row's kid, purposes, alg, key, issuer and audience
+ * stay byte for byte the same.  The issuers of all rows, whatever their
+ * purposes and window, are the issuers the keyring binds: a token naming
+ * one is never verified by a key bound to no issuer.  A row that breaks a
+ * rule is an error naming its kid, never skipped silently: a table made
+ * without the triggers must not weaken anything, and SQLite has no
+ * warnings to tell of a skipped row.
  *
  * src/sqlite/keyring.c
  *
@@ -41,17 +48,22 @@
 
 #include <openssl/crypto.h>
 
-#define KEYRING_QUERY \
-	"SELECT kid, purposes, alg, key, not_before, not_after FROM jwt_keyring"
+/* Every column, found by name: one query reads the table of any version. */
+#define KEYRING_QUERY "SELECT * FROM jwt_keyring"
 
-/* The columns, in the order of KEYRING_QUERY and of jwt_keyring_check's arguments. */
+/* The columns, in the order of jwt_keyring_check's arguments. */
 enum
 {
-	COL_KID, COL_PURPOSES, COL_ALG, COL_KEY, COL_NOT_BEFORE, COL_NOT_AFTER, N_COLS
+	COL_KID, COL_PURPOSES, COL_ALG, COL_KEY, COL_NOT_BEFORE, COL_NOT_AFTER,
+	COL_ISSUER, COL_AUDIENCE,
+	N_COLS
 };
 
+/* The first optional column: a table without it (an earlier DDL's) reads NULL there. */
+#define FIRST_OPTIONAL COL_ISSUER
+
 static const char *const column_names[N_COLS] = {
-	"kid", "purposes", "alg", "key", "not_before", "not_after"
+	"kid", "purposes", "alg", "key", "not_before", "not_after", "issuer", "audience"
 };
 
 /* Free one entry, wiping its copy of the row. */
@@ -65,10 +77,22 @@ entry_free(sq_keyring_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* Free every parsed keyring key. */
+/* Free the list of bound issuers (the names belong to the keys). */
+static void
+issuers_free(sq_conn *c)
+{
+	free(c->issuer_names);
+	free(c->issuer_lens);
+	c->issuer_names = NULL;
+	c->issuer_lens = NULL;
+	c->n_issuers = 0;
+}
+
+/* Free every parsed keyring key, and the list of bound issuers. */
 void
 sq_keyring_free(sq_conn *c)
 {
+	issuers_free(c);
 	for (size_t i = 0; i < c->n_keyring; i++)
 		entry_free(&c->keyring[i]);
 	free(c->keyring);
@@ -102,13 +126,16 @@ purposes_of(const char *text, size_t len, bool *bad)
 	return bits;
 }
 
-/* The text of value v (NULL for SQL NULL); false for another type or a NUL byte inside. */
+/*
+ * The text of value v (NULL for SQL NULL, or for v NULL: a column the
+ * table lacks); false for another type or a NUL byte inside.
+ */
 static bool
 text_value(sqlite3_value *v, const char **p, size_t *len)
 {
 	*p = NULL;
 	*len = 0;
-	if (sqlite3_value_type(v) == SQLITE_NULL)
+	if (v == NULL || sqlite3_value_type(v) == SQLITE_NULL)
 		return true;
 	if (sqlite3_value_type(v) != SQLITE_TEXT)
 		return false;
@@ -133,9 +160,10 @@ time_value(sqlite3_value *v, bool *has, double *seconds)
 }
 
 /*
- * Read a keyring row's values (v[COL_*]) into a core row pointing into
- * them, whatever they hold, for the core to judge; a value of a type no
- * rule can read is refused here (JOSE_E_ROW, naming its column).
+ * Read a keyring row's values (v[COL_*]; NULL for a missing optional
+ * column) into a core row pointing into them, whatever they hold, for
+ * the core to judge; a value of a type no rule can read is refused here
+ * (JOSE_E_ROW, naming its column).
  */
 static jose_status
 read_row(sqlite3_value **v, jose_keyring_row *row, jose_err *err)
@@ -152,6 +180,10 @@ read_row(sqlite3_value **v, jose_keyring_row *row, jose_err *err)
 		col = COL_ALG;
 	else if (!text_value(v[COL_KEY], &row->jwk, &row->jwk_len))
 		col = COL_KEY;
+	else if (!text_value(v[COL_ISSUER], &row->issuer, &row->issuer_len))
+		col = COL_ISSUER;
+	else if (!text_value(v[COL_AUDIENCE], &row->audience, &row->audience_len))
+		col = COL_AUDIENCE;
 	if (col >= 0)
 		return jose_fail(err, JOSE_E_ROW, "The column \"%s\" is not text.", column_names[col]);
 	if (!time_value(v[COL_NOT_BEFORE], &row->has_not_before, &row->not_before))
@@ -186,18 +218,23 @@ judge_row(sqlite3_value **v, jose_keyring_row *row, jose_key **key, jose_err *er
 
 /*
  * SQL function: jwt_keyring_check(kid, purposes, alg, key, not_before,
- * not_after) returns NULL, or raises what is wrong with the row: the
- * check of jwt_keyring's triggers, PostgreSQL's keyring trigger's rules
+ * not_after [, issuer [, audience]]) returns NULL, or raises what is
+ * wrong with the row: the check of jwt_keyring's triggers, PostgreSQL's
+ * keyring trigger's rules (the six-argument form is the triggers' of an
+ * earlier DDL, whose table has no issuer and audience)
  */
 void
 sq_jwt_keyring_check(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
+	sqlite3_value *v[N_COLS] = {0};
 	jose_keyring_row row;
 	jose_key   *key = NULL;
 	jose_err	err;
 
+	for (int i = 0; i < argc && i < N_COLS; i++)
+		v[i] = argv[i];
 	jose_err_clear(&err);
-	if (judge_row(argv, &row, &key, &err) != JOSE_OK)
+	if (judge_row(v, &row, &key, &err) != JOSE_OK)
 	{
 		sq_error(ctx, &err);
 		return;
@@ -206,23 +243,41 @@ sq_jwt_keyring_check(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_null(ctx);
 }
 
-/* The bytes a row's parsed key depends on: kid, purposes, alg (or none), key. */
+/* Append field (p, len; p NULL: SQL NULL) to m at *at, as a presence byte, its length and its bytes. */
+static void
+put_field(char *m, size_t *at, const char *p, size_t len)
+{
+	m[(*at)++] = p != NULL ? 'V' : 'N';
+	memcpy(m + *at, &len, sizeof(len));
+	*at += sizeof(len);
+	if (len > 0)
+		memcpy(m + *at, p, len);
+	*at += len;
+}
+
+/*
+ * The bytes a row's parsed key depends on: kid, purposes, alg, issuer,
+ * audience (each of them or NULL) and key, each field with its length, so
+ * no two rows that differ give the same bytes.
+ */
 static char *
 row_material(const jose_keyring_row *row, size_t *len)
 {
-	size_t		alg_len = row->alg ? strlen(row->alg) : 0;
+	const char *fields[] = {row->kid, row->alg, row->issuer, row->audience, row->jwk};
+	size_t		lens[] = {row->kid_len, row->alg ? strlen(row->alg) : 0, row->issuer_len,
+		row->audience_len, row->jwk_len};
+	size_t		n = sizeof(fields) / sizeof(fields[0]);
+	size_t		at = 0;
 	char	   *m;
 
-	*len = row->kid_len + 1 + 1 + 1 + alg_len + 1 + row->jwk_len;
+	*len = 1;
+	for (size_t i = 0; i < n; i++)
+		*len += 1 + sizeof(size_t) + lens[i];
 	if ((m = malloc(*len)) == NULL)
 		return NULL;
-	memcpy(m, row->kid, row->kid_len);
-	m[row->kid_len] = '\0';
-	m[row->kid_len + 1] = (char) row->purposes;
-	m[row->kid_len + 2] = row->alg ? 'A' : 'N';
-	memcpy(m + row->kid_len + 3, row->alg ? row->alg : "", alg_len);
-	m[row->kid_len + 3 + alg_len] = '\0';
-	memcpy(m + row->kid_len + 4 + alg_len, row->jwk, row->jwk_len);
+	m[at++] = (char) row->purposes;
+	for (size_t i = 0; i < n; i++)
+		put_field(m, &at, fields[i], lens[i]);
 	return m;
 }
 
@@ -244,20 +299,21 @@ name_row(sqlite3_value *kid, jose_err *err)
 }
 
 /*
- * Read the current row of stmt into e: the row judged, then its key from
- * the old entries when its key columns are unchanged (the old entry is
- * then emptied), else loaded now.
+ * Read the current row of stmt (its columns at position[COL_*], -1 for a
+ * missing optional one) into e: the row judged, then its key from the old
+ * entries when its key columns are unchanged (the old entry is then
+ * emptied), else loaded now.
  */
 static jose_status
-load_row(sqlite3_stmt *stmt, sq_keyring_entry *old, size_t n_old, sq_keyring_entry *e,
-		 jose_err *err)
+load_row(sqlite3_stmt *stmt, const int *position, sq_keyring_entry *old, size_t n_old,
+		 sq_keyring_entry *e, jose_err *err)
 {
 	sqlite3_value *v[N_COLS];
 	jose_keyring_row row;
 	jose_status st;
 
 	for (int i = 0; i < N_COLS; i++)
-		v[i] = sqlite3_column_value(stmt, i);
+		v[i] = position[i] >= 0 ? sqlite3_column_value(stmt, position[i]) : NULL;
 	if ((st = judge_row(v, &row, NULL, err)) != JOSE_OK)
 		return name_row(v[COL_KID], err);
 	e->purposes = row.purposes;
@@ -292,7 +348,59 @@ keyring_unavailable(sq_conn *c, jose_err *err)
 	return jose_fail(err, JOSE_E_KEYRING, "The table jwt_keyring could not be read: %s", msg);
 }
 
-/* Read jwt_keyring into c->keyring: JOSE_OK, or a status in err. */
+/*
+ * Find the keyring's columns by name among the result columns of stmt
+ * (position[COL_*], -1 for a missing optional column); fails naming a
+ * missing required one.
+ */
+static jose_status
+find_columns(sqlite3_stmt *stmt, int *position, jose_err *err)
+{
+	int			n = sqlite3_column_count(stmt);
+
+	for (int col = 0; col < N_COLS; col++)
+	{
+		position[col] = -1;
+		for (int i = 0; i < n && position[col] < 0; i++)
+		{
+			const char *name = sqlite3_column_name(stmt, i);
+
+			/* SQLite's names are case-insensitive; the first column of the name counts */
+			if (name != NULL && sqlite3_stricmp(name, column_names[col]) == 0)
+				position[col] = i;
+		}
+		if (position[col] < 0 && col < FIRST_OPTIONAL)
+			return jose_fail(err, JOSE_E_KEYRING, "The table jwt_keyring has no column \"%s\".",
+							 column_names[col]);
+	}
+	return JOSE_OK;
+}
+
+/*
+ * List the issuers of the keyring's keys in c (pointing into the keys):
+ * every row's, since every row is loaded or the load fails.
+ */
+static jose_status
+list_issuers(sq_conn *c, jose_err *err)
+{
+	c->issuer_names = malloc(sizeof(const char *) * (c->n_keyring + 1));
+	c->issuer_lens = malloc(sizeof(size_t) * (c->n_keyring + 1));
+	if (c->issuer_names == NULL || c->issuer_lens == NULL)
+		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate the keyring's issuers.");
+	for (size_t i = 0; i < c->n_keyring; i++)
+	{
+		const jose_key *key = c->keyring[i].key;
+
+		if (key->issuer != NULL)
+		{
+			c->issuer_names[c->n_issuers] = key->issuer;
+			c->issuer_lens[c->n_issuers++] = key->issuer_len;
+		}
+	}
+	return JOSE_OK;
+}
+
+/* Read jwt_keyring into c->keyring (and its issuers): JOSE_OK, or a status in err. */
 jose_status
 sq_keyring_load(sq_conn *c, jose_err *err)
 {
@@ -302,11 +410,17 @@ sq_keyring_load(sq_conn *c, jose_err *err)
 	sq_keyring_entry *fresh = NULL;
 	size_t		n = 0,
 				cap = 0;
+	int			position[N_COLS];
 	jose_status st = JOSE_OK;
 	int			rc;
 
 	if (sqlite3_prepare_v2(c->db, KEYRING_QUERY, -1, &stmt, NULL) != SQLITE_OK)
 		return keyring_unavailable(c, err);
+	if ((st = find_columns(stmt, position, err)) != JOSE_OK)
+	{
+		sqlite3_finalize(stmt);
+		return st;
+	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 	{
 		if (n == SQ_MAX_KEYRING_ROWS)
@@ -328,7 +442,7 @@ sq_keyring_load(sq_conn *c, jose_err *err)
 			cap = cap ? cap * 2 : 8;
 		}
 		memset(&fresh[n], 0, sizeof(fresh[n]));
-		st = load_row(stmt, old, n_old, &fresh[n], err);
+		st = load_row(stmt, position, old, n_old, &fresh[n], err);
 		n++;
 		if (st != JOSE_OK)
 			break;
@@ -338,14 +452,26 @@ sq_keyring_load(sq_conn *c, jose_err *err)
 	sqlite3_finalize(stmt);
 
 	/* keys no longer in the table, and a failed read, are wiped at once */
-	c->keyring = fresh;
-	c->n_keyring = n;
+	issuers_free(c);
 	for (size_t i = 0; i < n_old; i++)
 		entry_free(&old[i]);
 	free(old);
+	c->keyring = fresh;
+	c->n_keyring = n;
+	if (st == JOSE_OK)
+		st = list_issuers(c, err);
 	if (st != JOSE_OK)
 		sq_keyring_free(c);
 	return st;
+}
+
+/* The issuers the keyring binds keys to, any purpose, any window (valid until the next load). */
+void
+sq_keyring_issuers(const sq_conn *c, jose_issuers *out)
+{
+	out->names = c->issuer_names;
+	out->lens = c->issuer_lens;
+	out->count = c->n_issuers;
 }
 
 /*
@@ -355,8 +481,9 @@ sq_keyring_load(sq_conn *c, jose_err *err)
 jose_status
 sq_keyring_keys(sq_conn *c, unsigned purposes, double at, jose_keyset *set, jose_err *err)
 {
-	set->count = 0;
+	memset(set, 0, sizeof(*set));
 	set->is_set = true;
+	set->name = "keyring";		/* PostgreSQL's word in "no matching key" details */
 	set->keys = malloc(sizeof(jose_key *) * (c->n_keyring + 1));
 	if (set->keys == NULL)
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate a key set.");

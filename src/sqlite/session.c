@@ -90,6 +90,7 @@ authenticate(sqlite3_context *ctx, sqlite3_value **argv, int argc, jose_err *err
 	jose_limits limits = sq_limits();
 	jose_keyset verify_keys = {0};
 	jose_keyset decrypt_keys = {0};
+	jose_issuers issuers;
 	sq_options	o;
 	jose_token_policy p;
 	jose_compact split;
@@ -113,6 +114,15 @@ authenticate(sqlite3_context *ctx, sqlite3_value **argv, int argc, jose_err *err
 		return st;
 	sq_token_policy(&o, 0, &p);
 	p.require_origin = true;
+
+	/*
+	 * The issuers of every row, whatever its purposes and window: a token
+	 * naming one is judged by that issuer's keys alone, as in PostgreSQL.
+	 * A key bound to an issuer brings that issuer's audience along, in
+	 * place of the options' audience and issuer (src/core/issuer.h).
+	 */
+	sq_keyring_issuers(c, &issuers);
+	p.bound_issuers = &issuers;
 
 	/* split first, to gather only the keyring keys the token's form can need */
 	if ((st = jose_compact_split(token, len, &limits, 0, &split, err)) == JOSE_OK &&
