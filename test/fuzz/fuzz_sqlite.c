@@ -10,7 +10,8 @@
  * token (jwt_try_verify with a secret and an EC key, jwt_decrypt,
  * jwt_decrypt_and_verify, jwt_decode, jwt_authenticate with a keyring), as
  * a key (TEXT and BLOB), as options, as claims and as a header, as a JWK
- * and as a key set, and as the purposes, alg and key of a keyring row.  Built with AddressSanitizer and
+ * and as a key set, and as the purposes, alg, key, issuer and audience of a keyring row (whose keys
+ * are the app's own and a provider's, bound to its issuer).  Built with AddressSanitizer and
  * UndefinedBehaviorSanitizer: any crash, memory error, leak or undefined
  * behaviour fails the run.  And nothing may verify, decrypt or
  * authenticate unless it is one of the seed tokens made at setup.
@@ -60,6 +61,7 @@ static const struct
 	{"SELECT jwt_authenticate((SELECT t FROM seed), ?1)", 0},
 	{"SELECT jwt_keyring_check('k', ?1, NULL, (SELECT es FROM k), 0, NULL)", 0},
 	{"SELECT jwt_keyring_check('k', '[\"verify\"]', ?1, ?1, 0, NULL)", 0},
+	{"SELECT jwt_keyring_check('k', '[\"verify\"]', NULL, (SELECT jwt_public_jwk(es) FROM k), 0, NULL, ?1, ?1)", 0},
 };
 
 #define N_PROBES (sizeof(probes) / sizeof(probes[0]))
@@ -130,16 +132,20 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	must_exec("CREATE TABLE k AS SELECT 'a-secret-of-at-least-32-bytes!!!' AS hs,"
 			  " jwt_generate_key('ES256') AS es, jwt_generate_key('A256GCM') AS dir");
-	must_exec("CREATE TABLE jwt_keyring (kid, purposes, alg, key, not_before, not_after)");
+	must_exec("CREATE TABLE jwt_keyring (kid, purposes, alg, key, not_before, not_after, issuer, audience)");
 	must_exec("INSERT INTO jwt_keyring SELECT 'hs', '[\"verify\"]', 'HS256',"
-			  " json_object('kty', 'oct', 'k', 'YS1zZWNyZXQtb2YtYXQtbGVhc3QtMzItYnl0ZXMhISE'), 0, NULL");
-	must_exec("INSERT INTO jwt_keyring SELECT 'dir', '[\"decrypt\"]', NULL, dir, 0, NULL FROM k");
+			  " json_object('kty', 'oct', 'k', 'YS1zZWNyZXQtb2YtYXQtbGVhc3QtMzItYnl0ZXMhISE'), 0, NULL, NULL, NULL");
+	must_exec("INSERT INTO jwt_keyring SELECT 'dir', '[\"decrypt\"]', NULL, dir, 0, NULL, NULL, NULL FROM k");
+	must_exec("INSERT INTO jwt_keyring SELECT 'idp', '[\"verify\"]', NULL, jwt_public_jwk(es), 0, NULL,"
+			  " 'https://idp.example', 'api' FROM k");
 	must_exec("CREATE TABLE seed AS SELECT"
 			  " jwt_sign('{\"sub\":\"a\",\"exp\":4000000000}', hs, NULL, '{\"kid\":\"hs\"}') AS t,"
 			  " jwt_encrypt('{\"sub\":\"b\"}', dir, NULL, NULL, '{\"kid\":\"dir\"}') AS e,"
 			  " jwt_sign('{\"sub\":\"c\"}', es) AS s,"
-			  " jwt_sign_and_encrypt('{\"sub\":\"d\"}', hs, dir) AS n FROM k");
-	add_seeds("SELECT t, e, s, n FROM seed");
+			  " jwt_sign_and_encrypt('{\"sub\":\"d\"}', hs, dir) AS n,"
+			  " jwt_sign('{\"iss\":\"https://idp.example\",\"aud\":\"api\",\"sub\":\"e\"}', es, NULL,"
+			  " '{\"kid\":\"idp\"}') AS i FROM k");
+	add_seeds("SELECT t, e, s, n, i FROM seed");
 	for (size_t i = 0; i < N_PROBES; i++)
 		if (sqlite3_prepare_v2(db, probes[i].sql, -1, &stmts[i], NULL) != SQLITE_OK)
 		{

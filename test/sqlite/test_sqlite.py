@@ -16,7 +16,10 @@ connections in several threads, and independent implementations:
 - the PostgreSQL extension (the server PGHOST/PGPORT/PGUSER point at, as
   test.sh sets them; SKIP without one): tokens it makes verify and decrypt
   in SQLite and the other way round, and both fail alike, with the same
-  message and detail, on the same bad inputs;
+  message and detail, on the same bad inputs; the same keyring rows
+  (keys bound to issuers among them) are refused alike, and give
+  jwt.authenticate's and jwt_authenticate's verdicts alike, also for a
+  keyring of the earlier layout (PostgreSQL at 0.1.0);
 - the RFC 7520 vectors in ../shared/vectors/cookbook (SKIP when absent).
 
 Prints TAP lines and, last, "RESULT passed failed skipped".
@@ -326,11 +329,12 @@ def leeway_defaults_to_thirty_seconds_in_jwt_authenticate():
 
 @test
 def readme_shows_the_keyring_statements_verbatim():
-    """README.md holds every statement of src/sqlite/jwt_keyring.sql (the table and its triggers) as written"""
+    """README.md holds every statement of src/sqlite/jwt_keyring.sql (the table, its index and triggers) as written"""
     with open(os.path.join(TOP, 'src', 'sqlite', 'jwt_keyring.sql')) as f:
         ddl = '\n'.join(line for line in f.read().split('\n') if not line.startswith('--'))
     stmt = ddl.strip()
-    check(stmt.startswith('CREATE TABLE') and stmt.count('CREATE TRIGGER') == 2, 'the file holds the table and two triggers')
+    check(stmt.startswith('CREATE TABLE') and stmt.count('CREATE UNIQUE INDEX') == 1 and stmt.count('CREATE TRIGGER') == 2,
+          'the file holds the table, an index and two triggers')
     with open(os.path.join(TOP, 'README.md')) as f:
         check(stmt in f.read(), 'the README holds the statements of src/sqlite/jwt_keyring.sql')
 
@@ -738,41 +742,284 @@ def keyring_rows_are_judged_alike_in_both():
     es = one(conn, "SELECT jwt_generate_key('ES256')")
     es_pub = one(conn, 'SELECT jwt_public_jwk(?)', es)
     good = '{"kty":"oct","k":"%s"}' % b64u(os.urandom(32))
-    # (kid, purposes, alg, key, not_before, not_after)
+    # (kid, purposes, alg, key, not_before, not_after, issuer, audience)
     cases = [
-        ('k1', ['sign', 'nope'], None, good, 0, None),
-        ('k1', [], None, good, 0, None),
-        ('k1', None, None, good, 0, None),
-        ('', ['verify'], None, good, 0, None),
-        ('k' * 257, ['verify'], None, good, 0, None),
-        ('k1', ['verify'], None, good, 10, 5),
-        ('k1', ['verify'], 'XX99', good, 0, None),
-        ('k1', ['verify'], None, None, 0, None),
-        ('k1', ['sign'], None, es_pub, 0, None),
-        ('k1', ['verify'], 'RS256', es_pub, 0, None),
-        ('k1', ['verify'], None, '{"kty":"oct","k":"c2hvcnQ"}', 0, None),
-        ('k1', ['verify'], None, '{"keys":[%s]}' % es_pub, 0, None),
-        ('k1', ['verify'], None, '{"kty":"EC"}', 0, None),
+        ('k1', ['sign', 'nope'], None, good, 0, None, None, None),
+        ('k1', [], None, good, 0, None, None, None),
+        ('k1', None, None, good, 0, None, None, None),
+        ('', ['verify'], None, good, 0, None, None, None),
+        ('k' * 257, ['verify'], None, good, 0, None, None, None),
+        ('k1', ['verify'], None, good, 10, 5, None, None),
+        ('k1', ['verify'], 'XX99', good, 0, None, None, None),
+        ('k1', ['verify'], None, None, 0, None, None, None),
+        ('k1', ['sign'], None, es_pub, 0, None, None, None),
+        ('k1', ['verify'], 'RS256', es_pub, 0, None, None, None),
+        ('k1', ['verify'], None, '{"kty":"oct","k":"c2hvcnQ"}', 0, None, None, None),
+        ('k1', ['verify'], None, '{"keys":[%s]}' % es_pub, 0, None, None, None),
+        ('k1', ['verify'], None, '{"kty":"EC"}', 0, None, None, None),
+        # the columns of issuer-bound keys
+        ('k1', ['verify'], None, good, 0, None, '', None),
+        ('k1', ['verify'], None, good, 0, None, 'i' * 1025, None),
+        ('k1', ['verify'], None, good, 0, None, None, 'api'),
+        ('k1', ['verify'], None, good, 0, None, 'https://d.example', ''),
+        ('k1', ['verify'], None, good, 0, None, 'https://d.example', 'a' * 1025),
+        ('k1', ['sign'], None, es_pub, 0, None, 'https://d.example', 'api'),
     ]
     sql = [PG_OUTCOME]
-    for kid, purposes, alg, key, nb, na in cases:
+    for kid, purposes, alg, key, nb, na, iss, aud in cases:
         sql.append('SELECT pg_temp.outcome(%s);' % lit(
-            'INSERT INTO jwt.keyring (kid, purposes, alg, key, not_before, not_after) VALUES (%s, %s, %s, %s, to_timestamp(%s), %s) RETURNING kid'
+            'INSERT INTO jwt.keyring (kid, purposes, alg, key, not_before, not_after, issuer, audience) '
+            'VALUES (%s, %s, %s, %s, to_timestamp(%s), %s, %s, %s) RETURNING kid'
             % (lit(kid), 'NULL' if purposes is None else 'ARRAY[%s]::text[]' % ', '.join(lit(p) for p in purposes),
                'NULL' if alg is None else lit(alg), 'NULL' if key is None else lit(key) + '::jsonb', nb,
-               'NULL' if na is None else 'to_timestamp(%s)' % na), 'o'))
+               'NULL' if na is None else 'to_timestamp(%s)' % na,
+               'NULL' if iss is None else lit(iss), 'NULL' if aud is None else lit(aud)), 'o'))
     pg_texts = [r[0] for r in psql('\n'.join(sql))]
     equal(len(pg_texts), len(cases))
-    for (kid, purposes, alg, key, nb, na), pg_text in zip(cases, pg_texts):
+    for (kid, purposes, alg, key, nb, na, iss, aud), pg_text in zip(cases, pg_texts):
         try:
-            conn.execute('INSERT INTO jwt_keyring (kid, purposes, alg, key, not_before, not_after) VALUES (?, ?, ?, ?, ?, ?)',
-                         (kid, None if purposes is None else json.dumps(purposes), alg, key, nb, na))
+            conn.execute('INSERT INTO jwt_keyring (kid, purposes, alg, key, not_before, not_after, issuer, audience) '
+                         'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                         (kid, None if purposes is None else json.dumps(purposes), alg, key, nb, na, iss, aud))
             sqlite_text = 'OK'
         except sqlite3.Error as e:
             sqlite_text = 'ERROR ' + str(e)
-        check(pg_text.startswith('ERROR '), 'PostgreSQL accepted %r' % ((kid, purposes, alg),))
-        equal(sqlite_text, pg_text, repr((kid[:8], purposes, alg, (key or '')[:20])))
+        check(pg_text.startswith('ERROR '), 'PostgreSQL accepted %r' % ((kid, purposes, alg, iss, aud),))
+        equal(sqlite_text, pg_text, repr((kid[:8], purposes, alg, (key or '')[:20], (iss or '')[:20], (aud or '')[:20])))
     equal(one(conn, 'SELECT count(*) FROM jwt_keyring'), 0)
+
+
+# The keyring of PostgreSQL's sql/identity_providers.sql (and test/sqlite/sql/issuers.sql):
+#   A  iss https://a.example/  aud api-a  ES256 kid k1
+#   B  iss https://b.example   aud api-b  ES256, its own key under the same kid k1
+#   C  iss https://c.example   aud api-c  A's key material under kid c1
+#   D  iss https://d.example   no audience  an HS256 secret
+#   the app's own HS256 key "own", bound to no issuer
+IDP_SECRETS = {'d': 'provider-d-shared-secret-0123456', 'own': 'the-servers-own-hs256-secret-0001'}
+IDP_DIR = 'own-direct-encryption-key-32byte'
+# (case, signer, kid or None, claims (exp added), outcome: OK or the primary message)
+IDP_TOKENS = [
+    ('A', 'a', 'k1', {'iss': 'https://a.example/', 'aud': 'api-a', 'sub': 'a-user'}, 'OK'),
+    ('B, same kid as A', 'b', 'k1', {'iss': 'https://b.example', 'aud': 'api-b', 'sub': 'b-user'}, 'OK'),
+    ('C, A\'s key material', 'a', 'c1', {'iss': 'https://c.example', 'aud': 'api-c', 'sub': 'c-user'}, 'OK'),
+    ('A without kid', 'a', None, {'iss': 'https://a.example/', 'aud': 'api-a', 'sub': 'a-nokid'}, 'OK'),
+    ('A, aud an array naming api-a', 'a', 'k1', {'iss': 'https://a.example/', 'aud': ['x', 'api-a'], 'sub': 'a-arr'}, 'OK'),
+    ('D, no audience bound', 'd', 'd1', {'iss': 'https://d.example', 'aud': 'anything', 'sub': 'd-user'}, 'OK'),
+    ('D, no aud at all', 'd', 'd1', {'iss': 'https://d.example', 'sub': 'd-noaud'}, 'OK'),
+    ('own key, no iss', 'own', 'own', {'sub': 'own-user'}, 'OK'),
+    ('own key, an issuer nobody binds', 'own', 'own', {'iss': 'https://own.example', 'sub': 'own-iss'}, 'OK'),
+    ('A\'s key, iss B, kid k1', 'a', 'k1', {'iss': 'https://b.example', 'aud': 'api-b', 'sub': 'x'}, 'signature verification failed'),
+    ('B\'s key, iss A, kid k1', 'b', 'k1', {'iss': 'https://a.example/', 'aud': 'api-a', 'sub': 'x'}, 'signature verification failed'),
+    ('A\'s key, iss B, no kid', 'a', None, {'iss': 'https://b.example', 'aud': 'api-b', 'sub': 'x'}, 'signature verification failed'),
+    ('A\'s key, iss C, kid k1', 'a', 'k1', {'iss': 'https://c.example', 'aud': 'api-c', 'sub': 'x'}, 'no matching key'),
+    ('C\'s material, iss A, kid c1', 'a', 'c1', {'iss': 'https://a.example/', 'aud': 'api-a', 'sub': 'x'}, 'no matching key'),
+    ('C\'s material and kid, A\'s audience', 'a', 'c1', {'iss': 'https://c.example', 'aud': 'api-a', 'sub': 'x'}, 'audience mismatch'),
+    ('A, B\'s audience', 'a', 'k1', {'iss': 'https://a.example/', 'aud': 'api-b', 'sub': 'x'}, 'audience mismatch'),
+    ('A, no aud', 'a', 'k1', {'iss': 'https://a.example/', 'sub': 'x'}, 'audience mismatch'),
+    ('A, aud []', 'a', 'k1', {'iss': 'https://a.example/', 'aud': [], 'sub': 'x'}, 'audience mismatch'),
+    ('A, aud API-A', 'a', 'k1', {'iss': 'https://a.example/', 'aud': 'API-A', 'sub': 'x'}, 'audience mismatch'),
+    ('A without its trailing slash', 'a', 'k1', {'iss': 'https://a.example', 'aud': 'api-a', 'sub': 'x'}, 'no matching key'),
+    ('A in capitals', 'a', 'k1', {'iss': 'HTTPS://A.EXAMPLE/', 'aud': 'api-a', 'sub': 'x'}, 'no matching key'),
+    ('A with a space', 'a', 'k1', {'iss': 'https://a.example/ ', 'aud': 'api-a', 'sub': 'x'}, 'no matching key'),
+    ('iss an array holding A', 'a', 'k1', {'iss': ['https://a.example/'], 'aud': 'api-a', 'sub': 'x'}, 'invalid claim'),
+    ('A\'s key, no iss', 'a', 'k1', {'aud': 'api-a', 'sub': 'x'}, 'no matching key'),
+    ('A\'s key, no iss, no kid', 'a', None, {'aud': 'api-a', 'sub': 'x'}, 'no matching key'),
+    ('own key, iss A', 'own', 'own', {'iss': 'https://a.example/', 'aud': 'api-a', 'sub': 'x'}, 'no matching key'),
+    ('own key, iss A, no kid', 'own', None, {'iss': 'https://a.example/', 'aud': 'api-a', 'sub': 'x'}, 'no matching key'),
+    ('D\'s secret, iss A, kid d1', 'd', 'd1', {'iss': 'https://a.example/', 'aud': 'api-a', 'sub': 'x'}, 'no matching key'),
+    ('D\'s secret, no iss, kid d1', 'd', 'd1', {'sub': 'x'}, 'no matching key'),
+    ('D\'s secret, iss D, kid own', 'd', 'own', {'iss': 'https://d.example', 'sub': 'x'}, 'no matching key'),
+    ('own key, iss B', 'own', 'own', {'iss': 'https://b.example', 'sub': 'x'}, 'no matching key'),
+    ('kid with a quote and a newline', 'd', 'x"y\nz', {'iss': 'https://d.example', 'sub': 'x'}, 'no matching key'),
+    ('kid of 200 bytes', 'd', 'k' * 200, {'iss': 'https://d.example', 'sub': 'x'}, 'no matching key'),
+    ('issuer of 100 bytes', 'own', 'nope', {'iss': 'https://%s.example' % ('i' * 100), 'sub': 'x'}, 'no matching key'),
+    ('B\'s key, no kid, iss D', 'b', None, {'iss': 'https://d.example', 'sub': 'x'}, 'no matching key'),
+]
+
+
+def idp_keyring():
+    """A connection with the documented jwt_keyring, A's and B's keys (private JWKs without kid), and
+    the keyring rows of identity_providers in SQLite and in PostgreSQL's jwt.keyring (emptied first)."""
+    conn = connect()
+    with open(os.path.join(TOP, 'src', 'sqlite', 'jwt_keyring.sql')) as f:
+        conn.executescript(f.read())
+    keys = {n: one(conn, "SELECT json_remove(jwt_generate_key('ES256'), '$.kid')") for n in 'ab'}
+    keys.update(IDP_SECRETS)
+    oct_jwk = lambda secret: json.dumps({'kty': 'oct', 'k': b64u(secret.encode())})
+    # (kid, purposes, alg, key, issuer, audience)
+    rows = [('k1', 'verify', 'ES256', one(conn, 'SELECT jwt_public_jwk(?)', keys['a']), 'https://a.example/', 'api-a'),
+            ('k1', 'verify', 'ES256', one(conn, 'SELECT jwt_public_jwk(?)', keys['b']), 'https://b.example', 'api-b'),
+            ('c1', 'verify', 'ES256', one(conn, 'SELECT jwt_public_jwk(?)', keys['a']), 'https://c.example', 'api-c'),
+            ('d1', 'verify', 'HS256', oct_jwk(IDP_SECRETS['d']), 'https://d.example', None),
+            ('own', 'verify', 'HS256', oct_jwk(IDP_SECRETS['own']), None, None),
+            ('own-dir', 'decrypt', 'dir', oct_jwk(IDP_DIR), None, None)]
+    sql = ['DELETE FROM jwt.keyring;']
+    for kid, purpose, alg, key, iss, aud in rows:
+        conn.execute('INSERT INTO jwt_keyring (kid, purposes, alg, key, issuer, audience) VALUES (?, ?, ?, ?, ?, ?)',
+                     (kid, json.dumps([purpose]), alg, key, iss, aud))
+        sql.append('INSERT INTO jwt.keyring (kid, purposes, alg, key, issuer, audience) VALUES (%s, %s, %s, %s::jsonb, %s, %s);'
+                   % (lit(kid), lit('{%s}' % purpose), lit(alg), lit(key),
+                      'NULL' if iss is None else lit(iss), 'NULL' if aud is None else lit(aud)))
+    psql('\n'.join(sql))
+    return conn, keys
+
+
+def idp_token(conn, keys, signer, kid, claims):
+    """A token of signer's key (ES256) or secret (HS256), with the kid given (None: none)."""
+    return one(conn, 'SELECT jwt_sign(?, ?, ?, ?)', json.dumps(dict(claims, exp=4102444800)), keys[signer],
+               'ES256' if signer in 'ab' else 'HS256', None if kid is None else json.dumps({'kid': kid}))
+
+
+def authenticate_in_both(conn, cases, db=PG_DB):
+    """Run (case, token, options) through jwt.authenticate in db (options as token_ext.audience
+    and .issuer) and jwt_authenticate; the outcomes, ('OK', claims) or ('ERROR', text), of both."""
+    sql = [PG_OUTCOME]
+    for _, token, opts in cases:
+        sql.append("SELECT set_config('token_ext.audience', %s, false), set_config('token_ext.issuer', %s, false) \\g /dev/null"
+                   % (lit(opts.get('audience', '')), lit(opts.get('issuer', ''))))
+        sql.append('SELECT pg_temp.outcome(%s);' % lit('SELECT jwt.authenticate(%s)::text' % lit(token), 'o'))
+    pg_texts = [r[0] for r in psql('\n'.join(sql), db=db)]
+    equal(len(pg_texts), len(cases))
+    out = []
+    for (case, token, opts), pg_text in zip(cases, pg_texts):
+        pg_out = ('OK', json.loads(pg_text[3:])) if pg_text.startswith('OK ') else ('ERROR', pg_text[6:])
+        try:
+            sq_out = ('OK', json.loads(one(conn, 'SELECT jwt_authenticate(?, ?)', token,
+                                           json.dumps(opts) if opts else None)))
+        except sqlite3.Error as e:
+            sq_out = ('ERROR', str(e))
+        out.append((case, pg_out, sq_out))
+    return out
+
+
+@test
+def issuer_bound_keys_give_the_same_verdicts_in_both():
+    """identity_providers' keyring rows and tokens: jwt.authenticate and jwt_authenticate return the same claims or fail with the same texts"""
+    pg()
+    conn, keys = idp_keyring()
+    cases = [(c, idp_token(conn, keys, signer, kid, claims), {}) for c, signer, kid, claims, _ in IDP_TOKENS]
+    want = {c: outcome for c, _, _, _, outcome in IDP_TOKENS}
+    # jwt_sign refuses "\u0000" in claims; jwt_sign_raw signs the bytes as they are
+    cases.append(('D\'s secret, iss D followed by a NUL',
+                  one(conn, 'SELECT jwt_sign_raw(?, ?, ?, ?)', '{"iss":"https://d.example\\u0000","sub":"x","exp":4102444800}',
+                      IDP_SECRETS['d'], 'HS256', '{"kid":"d1"}'), {}))
+    want[cases[-1][0]] = 'malformed JSON in token'
+    # the settings (options) of the app's own tokens do not reach the providers' keys
+    policy = {'audience': 'authenticated', 'issuer': 'https://own.example'}
+    for c, signer, kid, claims, outcome in [
+            ('A under the policy', 'a', 'k1', {'iss': 'https://a.example/', 'aud': 'api-a', 'sub': 'a-user'}, 'OK'),
+            ('own key, the policy\'s issuer and audience', 'own', 'own',
+             {'iss': 'https://own.example', 'aud': 'authenticated', 'sub': 'own'}, 'OK'),
+            ('own key, another issuer', 'own', 'own', {'iss': 'https://other.example', 'aud': 'authenticated', 'sub': 'own'},
+             'issuer mismatch')]:
+        cases.append((c, idp_token(conn, keys, signer, kid, claims), policy))
+        want[c] = outcome
+    # nested: the app's decryption key (bound to no issuer) around a provider's token; the inner issuer picks the keys
+    dir_key = json.dumps({'kty': 'oct', 'kid': 'own-dir', 'k': b64u(IDP_DIR.encode())})
+    for c, inner, outcome in [('nested: A\'s token inside', cases[0][1], 'OK'),
+                              ('nested: own key claiming iss A inside', cases[[x[0] for x in cases].index('own key, iss A')][1],
+                               'no matching key')]:
+        cases.append((c, one(conn, "SELECT jwt_encrypt(?, ?, 'dir', 'A256GCM', '{\"cty\":\"JWT\"}')", inner, dir_key), {}))
+        want[c] = outcome
+    for case, pg_out, sq_out in authenticate_in_both(conn, cases):
+        equal(sq_out, pg_out, case)
+        equal(sq_out[0] if sq_out[0] == 'OK' else sq_out[1].split(': ')[0], want[case], case)
+    equal(one(conn, 'SELECT jwt_sub()'), None)
+
+
+@test
+def issuer_binding_follows_keyring_changes_alike_in_both():
+    """a bound issuer whose keys are all retired, a changed audience, bound keys deleted, an empty keyring: the same verdicts in both"""
+    pg()
+    conn, keys = idp_keyring()
+    tok = lambda c: [idp_token(conn, keys, s, k, cl) for x, s, k, cl, _ in IDP_TOKENS if x == c][0]
+    phases = [
+        # (statement in SQLite, statement in PostgreSQL, [(case, outcome)])
+        ("UPDATE jwt_keyring SET not_before = unixepoch() - 172800, not_after = unixepoch() - 86400 "
+         "WHERE issuer = 'https://b.example'",
+         "UPDATE jwt.keyring SET not_before = now() - interval '2 days', not_after = now() - interval '1 day' "
+         "WHERE issuer = 'https://b.example'",
+         [('own key, iss B', 'no matching key'), ('B, same kid as A', 'no matching key')]),
+        ("UPDATE jwt_keyring SET not_after = NULL WHERE issuer = 'https://b.example'",
+         "UPDATE jwt.keyring SET not_after = NULL WHERE issuer = 'https://b.example'",
+         [('B, same kid as A', 'OK'), ('A', 'OK')]),
+        ("UPDATE jwt_keyring SET audience = 'api-a2' WHERE issuer = 'https://a.example/'",
+         "UPDATE jwt.keyring SET audience = 'api-a2' WHERE issuer = 'https://a.example/'",
+         [('A', 'audience mismatch'), ('A without kid', 'audience mismatch')]),
+        ("UPDATE jwt_keyring SET issuer = NULL, audience = NULL WHERE kid = 'k1' AND issuer = 'https://a.example/'",
+         "UPDATE jwt.keyring SET issuer = NULL, audience = NULL WHERE kid = 'k1' AND issuer = 'https://a.example/'",
+         [('A', 'OK'), ('A\'s key, no iss', 'OK'), ('own key, iss A', 'OK')]),
+        ("DELETE FROM jwt_keyring WHERE issuer IS NOT NULL OR kid = 'k1'",
+         "DELETE FROM jwt.keyring WHERE issuer IS NOT NULL OR kid = 'k1'",
+         [('A\'s key, no iss, no kid', 'no matching key'), ('D, no aud at all', 'no matching key')]),
+        ("DELETE FROM jwt_keyring", "DELETE FROM jwt.keyring", [('own key, no iss', 'no matching key')]),
+    ]
+    for sqlite_stmt, pg_stmt, expect in phases:
+        conn.execute(sqlite_stmt)
+        psql(pg_stmt + ';')
+        for case, pg_out, sq_out in authenticate_in_both(conn, [(c, tok(c), {}) for c, _ in expect]):
+            equal(sq_out, pg_out, '%s after %s' % (case, sqlite_stmt))
+            equal(sq_out[0] if sq_out[0] == 'OK' else sq_out[1].split(': ')[0], dict(expect)[case], case)
+
+
+# src/sqlite/jwt_keyring.sql of token_ext_sqlite before issuer-bound keys
+EARLIER_KEYRING_DDL = """
+CREATE TABLE IF NOT EXISTS jwt_keyring (
+  kid        TEXT NOT NULL PRIMARY KEY,
+  purposes   TEXT NOT NULL,
+  alg        TEXT,
+  key        TEXT NOT NULL,
+  not_before INTEGER NOT NULL DEFAULT (unixepoch()),
+  not_after  INTEGER,
+  created_at INTEGER NOT NULL DEFAULT (unixepoch())
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS jwt_keyring_insert BEFORE INSERT ON jwt_keyring BEGIN
+  SELECT jwt_keyring_check(NEW.kid, NEW.purposes, NEW.alg, NEW.key, NEW.not_before, NEW.not_after);
+END;
+CREATE TRIGGER IF NOT EXISTS jwt_keyring_update BEFORE UPDATE ON jwt_keyring BEGIN
+  SELECT jwt_keyring_check(NEW.kid, NEW.purposes, NEW.alg, NEW.key, NEW.not_before, NEW.not_after);
+END;
+"""
+
+
+@test
+def an_earlier_keyring_reads_issuer_and_audience_as_null_as_postgresql_does():
+    """a jwt_keyring of the earlier DDL and a PostgreSQL keyring at 0.1.0 (no issuer, audience) verify alike; after the upgrade both bind"""
+    pg()
+    db = PG_DB + '_010'
+    psql('DROP DATABASE IF EXISTS %s WITH (FORCE);\nCREATE DATABASE %s;' % (db, db), db='postgres')
+    psql("CREATE EXTENSION token_ext VERSION '0.1.0';", db=db)
+    conn = connect()
+    conn.executescript(EARLIER_KEYRING_DDL)
+    own = json.dumps({'kty': 'oct', 'k': b64u(IDP_SECRETS['own'].encode())})
+    d = json.dumps({'kty': 'oct', 'k': b64u(IDP_SECRETS['d'].encode())})
+    conn.execute("INSERT INTO jwt_keyring (kid, purposes, alg, key) VALUES ('own', '[\"verify\"]', 'HS256', ?)", (own,))
+    psql("INSERT INTO jwt.keyring (kid, purposes, alg, key) VALUES ('own', '{verify}', 'HS256', %s::jsonb);" % lit(own), db=db)
+    tokens = {c: idp_token(conn, IDP_SECRETS, s, k, cl) for c, s, k, cl, _ in IDP_TOKENS if s in IDP_SECRETS}
+
+    def compare(expect):
+        for case, pg_out, sq_out in authenticate_in_both(conn, [(c, tokens[c], {}) for c, _ in expect], db):
+            equal(sq_out, pg_out, case)
+            equal(sq_out[0] if sq_out[0] == 'OK' else sq_out[1].split(': ')[0], dict(expect)[case], case)
+
+    compare([('own key, no iss', 'OK'), ('own key, iss A', 'OK'), ('D, no aud at all', 'no matching key')])
+    e = fails(conn, "INSERT INTO jwt_keyring (kid, purposes, key) VALUES ('bad', '[\"verify\"]', '{\"kty\":\"oct\",\"k\":\"c2hvcnQ\"}')")
+    equal(str(e), 'invalid key: An HS256 secret must be at least 32 bytes; this one has 5.')
+    # the upgrade: PostgreSQL's ALTER EXTENSION, SQLite's two columns and the new triggers (README, "SQLite")
+    psql('ALTER EXTENSION token_ext UPDATE;', db=db)
+    conn.executescript('ALTER TABLE jwt_keyring ADD COLUMN issuer TEXT;\n'
+                       'ALTER TABLE jwt_keyring ADD COLUMN audience TEXT;\n'
+                       'DROP TRIGGER jwt_keyring_insert;\nDROP TRIGGER jwt_keyring_update;\n')
+    with open(os.path.join(TOP, 'src', 'sqlite', 'jwt_keyring.sql')) as f:
+        conn.executescript(f.read())
+    conn.execute("INSERT INTO jwt_keyring (kid, purposes, alg, key, issuer) VALUES ('d1', '[\"verify\"]', 'HS256', ?, 'https://d.example')", (d,))
+    psql("INSERT INTO jwt.keyring (kid, purposes, alg, key, issuer) VALUES ('d1', '{verify}', 'HS256', %s::jsonb, 'https://d.example');"
+         % lit(d), db=db)
+    compare([('own key, no iss', 'OK'), ('D, no aud at all', 'OK'), ('D\'s secret, iss D, kid own', 'no matching key'),
+             ('D\'s secret, no iss, kid d1', 'no matching key')])
+    e = fails(conn, "INSERT INTO jwt_keyring (kid, purposes, alg, key, issuer) VALUES ('d1', '[\"verify\"]', 'HS256', ?, '')", d)
+    equal(str(e), 'invalid keyring row: The column "issuer" is empty; leave it NULL for a key bound to no issuer.')
+    psql('DROP DATABASE %s WITH (FORCE);' % db, db='postgres')
 
 
 # ---------------------------------------------------------------------------

@@ -23,7 +23,8 @@ INSERT INTO jwt_keyring (kid, purposes, key) VALUES ('bad', '["verify"]', '{"kty
 INSERT INTO jwt_keyring (kid, purposes, alg, key) SELECT 'bad', '["verify"]', 'RS256', jwt_public_jwk(jwt_generate_key('ES256'));
 INSERT INTO jwt_keyring (kid, purposes, key) VALUES ('bad', '["verify"]', '{"keys":[]}');
 SELECT count(*) FROM jwt_keyring;
-CREATE TEMP TABLE keys AS SELECT jwt_generate_key('ES256') AS es, jwt_generate_key('A256KW') AS kw, jwt_generate_key('RSA-OAEP-256') AS rsa, jwt_generate_key('ES256') AS future, jwt_generate_key('ES256') AS retired, jwt_generate_key('ES256') AS stranger, jwt_generate_key('HS256') AS hs;
+-- (fixed kids, which the "no matching key" details name)
+CREATE TEMP TABLE keys AS SELECT json_set(jwt_generate_key('ES256'), '$.kid', 'es') AS es, json_set(jwt_generate_key('A256KW'), '$.kid', 'kw') AS kw, json_set(jwt_generate_key('RSA-OAEP-256'), '$.kid', 'rsa') AS rsa, json_set(jwt_generate_key('ES256'), '$.kid', 'future') AS future, json_set(jwt_generate_key('ES256'), '$.kid', 'retired') AS retired, json_set(jwt_generate_key('ES256'), '$.kid', 'stranger') AS stranger, jwt_generate_key('HS256') AS hs;
 INSERT INTO jwt_keyring (kid, purposes, key) SELECT es ->> '$.kid', '["sign","verify"]', es FROM keys;
 INSERT INTO jwt_keyring (kid, purposes, key) SELECT kw ->> '$.kid', '["encrypt","decrypt"]', kw FROM keys;
 INSERT INTO jwt_keyring (kid, purposes, alg, key) SELECT rsa ->> '$.kid', '["decrypt"]', 'RSA-OAEP-256', rsa FROM keys;
