@@ -32,6 +32,11 @@ SELECT dblink_exec(:'old_db', $$
   CREATE TABLE keys_before AS SELECT kid, purposes, alg, key - 'kid' AS key, not_before, not_after, created_at
                                 FROM jwt.keyring;
 $$) AS installed_0_1_0;
+-- before the update, the database keeps working with the new library: its
+-- keyring (without the columns 0.2.0 adds) and no revocation store yet
+SELECT * FROM dblink(:'old_db', $$
+  SELECT jwt.authenticate(jwt.sign('{"sub":"00000000-0000-0000-0000-0000000000f0"}', kid => 'up-hs'))->>'sub' $$)
+  AS t(sub_before_update text);
 SELECT dblink_exec(:'old_db', 'ALTER EXTENSION token_ext UPDATE') AS updated;
 SELECT dblink_exec(:'old_db', 'ALTER EXTENSION token_ext_supabase UPDATE') AS updated_supabase;
 SELECT dblink_exec(:'new_db', 'CREATE EXTENSION token_ext; CREATE EXTENSION token_ext_supabase') AS installed_fresh;
