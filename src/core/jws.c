@@ -108,16 +108,24 @@ decode_segment(jose_buf *buf, const char *seg, size_t len, size_t *outlen)
 	return true;
 }
 
-/*
- * Check a header's "crit": a non-empty array of distinct names of members
- * the header has.  Any such name is refused as unsupported, since
- * token_ext implements no extension (RFC 7797 "b64" included).
- */
-jose_status
-jose_header_check_crit(const jose_json *h, jose_err *err)
+/* The registered JWS header members, found in one pass over the header. */
+enum
 {
-	uint32_t	crit = jose_json_member(h, 0, "crit");
+	HDR_ALG, HDR_KID, HDR_TYP, HDR_CTY, HDR_CRIT, HDR_B64, HDR_ZIP, N_HDR
+};
+static const jose_json_name header_names[N_HDR] = {
+	{"alg", 3}, {"kid", 3}, {"typ", 3}, {"cty", 3}, {"crit", 4}, {"b64", 3}, {"zip", 3}
+};
 
+/*
+ * Check a header's "crit" (node crit, or NONE): a non-empty array of
+ * distinct names of members the header has.  Any such name is refused as
+ * unsupported, since token_ext implements no extension (RFC 7797 "b64"
+ * included).
+ */
+static jose_status
+check_crit(const jose_json *h, uint32_t crit, jose_err *err)
+{
 	if (crit != JOSE_JSON_NONE)
 	{
 		const jose_jnode *c = &h->nodes[crit];
@@ -150,34 +158,26 @@ jose_header_check_crit(const jose_json *h, jose_err *err)
 	return JOSE_OK;
 }
 
-/* Check the crit, b64 and zip members of a JWS header. */
-static jose_status
-check_header_extensions(const jose_json *h, jose_err *err)
+/* Check a header's "crit" (see check_crit). */
+jose_status
+jose_header_check_crit(const jose_json *h, jose_err *err)
 {
-	jose_status st = jose_header_check_crit(h, err);
-
-	if (st != JOSE_OK)
-		return st;
-	if (jose_json_member(h, 0, "b64") != JOSE_JSON_NONE)
-		return jose_fail(err, JOSE_E_HEADER,
-						 "The header member \"b64\" is only valid when listed in \"crit\".");
-	if (jose_json_member(h, 0, "zip") != JOSE_JSON_NONE)
-		return jose_fail(err, JOSE_E_HEADER,
-						 "The header member \"zip\" is not allowed in a JWS.");
-	return JOSE_OK;
+	return check_crit(h, jose_json_member(h, 0, "crit"), err);
 }
 
 /*
- * Check the registered header members other than alg: kid, typ and cty
- * are strings (kid bounded), and crit, b64 and zip are as check_header_
- * extensions wants.  Records kid and typ in jws when given.
+ * Check the registered header members other than alg, found[] being the
+ * header_names of the header: kid, typ and cty are strings (kid bounded),
+ * crit is as check_crit wants, and there is no b64 (outside crit) or zip.
+ * Records kid and typ in jws when given.
  */
 static jose_status
-check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
+check_found_members(const jose_json *h, const uint32_t *found, jose_jws *jws, jose_err *err)
 {
 	uint32_t	v;
+	jose_status st;
 
-	v = jose_json_member(h, 0, "kid");
+	v = found[HDR_KID];
 	if (v != JOSE_JSON_NONE)
 	{
 		if (h->nodes[v].type != JOSE_JSON_STRING)
@@ -188,7 +188,7 @@ check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
 		if (jws)
 			jws->kid_node = v;
 	}
-	v = jose_json_member(h, 0, "typ");
+	v = found[HDR_TYP];
 	if (v != JOSE_JSON_NONE)
 	{
 		if (h->nodes[v].type != JOSE_JSON_STRING)
@@ -196,10 +196,29 @@ check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
 		if (jws)
 			jws->typ_node = v;
 	}
-	v = jose_json_member(h, 0, "cty");
+	v = found[HDR_CTY];
 	if (v != JOSE_JSON_NONE && h->nodes[v].type != JOSE_JSON_STRING)
 		return jose_fail(err, JOSE_E_HEADER, "The header member \"cty\" is not a string.");
-	return check_header_extensions(h, err);
+	st = check_crit(h, found[HDR_CRIT], err);
+	if (st != JOSE_OK)
+		return st;
+	if (found[HDR_B64] != JOSE_JSON_NONE)
+		return jose_fail(err, JOSE_E_HEADER,
+						 "The header member \"b64\" is only valid when listed in \"crit\".");
+	if (found[HDR_ZIP] != JOSE_JSON_NONE)
+		return jose_fail(err, JOSE_E_HEADER,
+						 "The header member \"zip\" is not allowed in a JWS.");
+	return JOSE_OK;
+}
+
+/* check_found_members for a header not yet looked at (a signer's extra header). */
+static jose_status
+check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
+{
+	uint32_t	found[N_HDR];
+
+	jose_json_find_members(h, 0, header_names, N_HDR, found);
+	return check_found_members(h, found, jws, err);
 }
 
 /* Forget what an earlier call left: nothing of it may pass for this token's. */
@@ -222,6 +241,7 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 	jose_json_limits jl = json_limits(limits);
 	jose_status st;
 	uint32_t	v;
+	uint32_t	found[N_HDR];
 	const char *seg_names[3] = {"header", "payload", "signature"};
 
 	for (int s = 0; s < 3; s++)
@@ -264,7 +284,9 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 	if (inspect)
 		return JOSE_OK;
 
-	v = jose_json_member(&ws->header, 0, "alg");
+	/* every member the checks need, in one pass; the checks keep their order */
+	jose_json_find_members(&ws->header, 0, header_names, N_HDR, found);
+	v = found[HDR_ALG];
 	if (v == JOSE_JSON_NONE)
 		return jose_fail(err, JOSE_E_HEADER, "The header has no \"alg\" member.");
 	if (ws->header.nodes[v].type != JOSE_JSON_STRING)
@@ -277,7 +299,7 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
 						 "The header names an algorithm token_ext does not support.");
 
-	return check_header_members(&ws->header, jws, err);
+	return check_found_members(&ws->header, found, jws, err);
 }
 
 /* Forget the last token, then split token (len bytes) as a JWS into c. */
@@ -358,7 +380,13 @@ jose_jws_verify_compact(jose_workspace *ws, const jose_compact *c,
 	jose_key   *chosen = NULL;
 	size_t		tried = 0;
 
-	ERR_clear_error();
+	/*
+	 * Start with OpenSSL's error queue empty.  Looking costs less than
+	 * clearing (which walks all of the queue's slots), and it is almost
+	 * always empty already: the core clears it after every failure.
+	 */
+	if (ERR_peek_error() != 0)
+		ERR_clear_error();
 	jws_reset(ws, jws);
 	if (c->count != 3)
 		return jose_fail(err, JOSE_E_ARGUMENT, "The token was not split as a JWS.");

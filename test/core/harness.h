@@ -73,5 +73,6 @@ extern void suite_jwk(void);
 extern void suite_jwe(void);
 extern void suite_token(void);
 extern void suite_security(void);
+extern void suite_differential(void);
 
 #endif

@@ -120,6 +120,7 @@ main(void)
 	suite_jwe();
 	suite_token();
 	suite_security();
+	suite_differential();
 	printf("1..%d\n", n_tests);
 	printf("RESULT %d %d %d\n", n_passed, n_failed, n_skipped);
 	return n_failed == 0 ? 0 : 1;

@@ -18,7 +18,7 @@ if [ -z "$CC" ] || ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){ret
 fi
 
 if ! "$CC" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-     -fno-omit-frame-pointer -D_GNU_SOURCE -o "$work/fuzz_core" fuzz_core.c ../../src/core/*.c \
+     -fno-omit-frame-pointer -D_GNU_SOURCE -o "$work/fuzz_core" fuzz_core.c ../core/ref_readers.c ../../src/core/*.c \
      -lcrypto -lm 2>"$work/build.log"; then
   cat "$work/build.log"
   echo "not ok 1 - fuzz the core parsers (build failed)"
