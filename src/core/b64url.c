@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char encode_table[64] =
 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -94,6 +95,31 @@ jose_b64url_decode(const char *src, size_t len, unsigned char *dst, size_t *outl
 	if (rem == 1)
 		return false;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+	(defined(__GNUC__) || defined(__clang__))
+
+	/*
+	 * While another group follows, store each group's three bytes as one
+	 * four-byte word: the fourth byte is the next group's to overwrite.
+	 * Two groups a turn, so the loop's own cost is paid half as often.
+	 */
+	for (; i + 12 <= len; i += 8)
+	{
+		uint32_t	w;
+
+		v = decode_at18[in[i]] | decode_at12[in[i + 1]] |
+			decode_at6[in[i + 2]] | decode_at0[in[i + 3]];
+		w = decode_at18[in[i + 4]] | decode_at12[in[i + 5]] |
+			decode_at6[in[i + 6]] | decode_at0[in[i + 7]];
+		if ((v | w) & B64_BAD)
+			return false;
+		v = __builtin_bswap32(v << 8);
+		w = __builtin_bswap32(w << 8);
+		memcpy(out, &v, 4);
+		memcpy(out + 3, &w, 4);
+		out += 6;
+	}
+#endif
 	for (; i + 4 <= len; i += 4)
 	{
 		v = decode_at18[in[i]] | decode_at12[in[i + 1]] |

@@ -739,9 +739,12 @@ jose_json_find_members(const jose_json *doc, uint32_t obj, const jose_json_name 
 			if (names[k].len != len || names[k].name[0] != text[0] ||
 				!bytes_eq(text, names[k].name, len))
 				continue;
-			/* first match wins, as with jose_json_member */
+			/* first match wins, as with jose_json_member; names are distinct */
 			if (found[k] == JOSE_JSON_NONE)
+			{
 				found[k] = i + 1;
+				break;
+			}
 		}
 		i = doc->nodes[i + 1].next;
 	}
@@ -773,62 +776,98 @@ jose_json_string_eq(const jose_json *doc, uint32_t i, const char *s, size_t len)
 		doc->nodes[i].len == len && memcmp(doc->text + doc->nodes[i].off, s, len) == 0;
 }
 
-/* Append JSON string syntax for s to out. */
+/*
+ * The bytes the writer escapes: control characters, the quote and the
+ * backslash.  Everything else (non-ASCII included) is written as it is.
+ */
+#define WRITE_ESCAPED(c) ((c) < 0x20 || (c) == '"' || (c) == '\\')
+static const unsigned char write_escaped[256] = {JOSE_BYTE_TABLE(WRITE_ESCAPED)};
+
+/* Append one byte (jose_buf_putc without a call when there is room). */
+static inline void
+put_byte(jose_buf *out, char c)
+{
+	if (!out->failed && out->len + 2 <= out->cap)
+	{
+		out->data[out->len++] = c;
+		out->data[out->len] = '\0';
+	}
+	else
+		jose_buf_putc(out, c);
+}
+
+/*
+ * Append JSON string syntax for s to out.  One pass counts the bytes to
+ * escape, so the output is reserved once, at its exact size; the second
+ * copies, escaping as it goes (two-character escapes where JSON has one,
+ * \u00XX for the other control characters).
+ */
 void
 jose_json_write_string(jose_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t		run = 0;
+	const unsigned char *in = (const unsigned char *) s;
+	size_t		escaped = 0;
+	char	   *o;
 
-	jose_buf_putc(out, '"');
 	for (size_t i = 0; i < len; i++)
+		escaped += write_escaped[in[i]];
+	if (len > ((size_t) 1 << 30) || !jose_buf_reserve(out, len + 5 * escaped + 2))
 	{
-		unsigned char c = (unsigned char) s[i];
-		const char *esc = NULL;
-		char		ubuf[7];
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		jose_buf_append(out, s + run, i - run);
-		run = i + 1;
-		switch (c)
-		{
-			case '"':
-				esc = "\\\"";
-				break;
-			case '\\':
-				esc = "\\\\";
-				break;
-			case '\b':
-				esc = "\\b";
-				break;
-			case '\f':
-				esc = "\\f";
-				break;
-			case '\n':
-				esc = "\\n";
-				break;
-			case '\r':
-				esc = "\\r";
-				break;
-			case '\t':
-				esc = "\\t";
-				break;
-			default:
-				ubuf[0] = '\\';
-				ubuf[1] = 'u';
-				ubuf[2] = '0';
-				ubuf[3] = '0';
-				ubuf[4] = hex[c >> 4];
-				ubuf[5] = hex[c & 15];
-				ubuf[6] = '\0';
-				esc = ubuf;
-				break;
-		}
-		jose_buf_puts(out, esc);
+		out->failed = true;
+		return;
 	}
-	jose_buf_append(out, s + run, len - run);
-	jose_buf_putc(out, '"');
+	o = out->data + out->len;
+	*o++ = '"';
+	if (escaped == 0)
+	{
+		memcpy(o, s, len);
+		o += len;
+	}
+	else
+		for (size_t i = 0; i < len; i++)
+		{
+			unsigned char c = in[i];
+
+			if (!write_escaped[c])
+			{
+				*o++ = (char) c;
+				continue;
+			}
+			*o++ = '\\';
+			switch (c)
+			{
+				case '"':
+				case '\\':
+					*o++ = (char) c;
+					break;
+				case '\b':
+					*o++ = 'b';
+					break;
+				case '\f':
+					*o++ = 'f';
+					break;
+				case '\n':
+					*o++ = 'n';
+					break;
+				case '\r':
+					*o++ = 'r';
+					break;
+				case '\t':
+					*o++ = 't';
+					break;
+				default:
+					*o++ = 'u';
+					*o++ = '0';
+					*o++ = '0';
+					*o++ = hex[c >> 4];
+					*o++ = hex[c & 15];
+					break;
+			}
+		}
+	*o++ = '"';
+	*o = '\0';
+	out->len = (size_t) (o - out->data);
 }
 
 /* Append node i and its subtree to out as compact JSON. */
@@ -841,13 +880,13 @@ jose_json_write_node(jose_buf *out, const jose_json *doc, uint32_t i)
 	switch ((jose_jtype) n->type)
 	{
 		case JOSE_JSON_NULL:
-			jose_buf_puts(out, "null");
+			jose_buf_append(out, "null", 4);
 			break;
 		case JOSE_JSON_FALSE:
-			jose_buf_puts(out, "false");
+			jose_buf_append(out, "false", 5);
 			break;
 		case JOSE_JSON_TRUE:
-			jose_buf_puts(out, "true");
+			jose_buf_append(out, "true", 4);
 			break;
 		case JOSE_JSON_NUMBER:
 			jose_buf_append(out, doc->text + n->off, n->len);
@@ -856,30 +895,30 @@ jose_json_write_node(jose_buf *out, const jose_json *doc, uint32_t i)
 			jose_json_write_string(out, doc->text + n->off, n->len);
 			break;
 		case JOSE_JSON_ARRAY:
-			jose_buf_putc(out, '[');
+			put_byte(out, '[');
 			c = i + 1;
 			for (uint32_t k = 0; k < n->count; k++)
 			{
 				if (k > 0)
-					jose_buf_putc(out, ',');
+					put_byte(out, ',');
 				jose_json_write_node(out, doc, c);
 				c = doc->nodes[c].next;
 			}
-			jose_buf_putc(out, ']');
+			put_byte(out, ']');
 			break;
 		case JOSE_JSON_OBJECT:
-			jose_buf_putc(out, '{');
+			put_byte(out, '{');
 			c = i + 1;
 			for (uint32_t k = 0; k < n->count; k++)
 			{
 				if (k > 0)
-					jose_buf_putc(out, ',');
-				jose_json_write_node(out, doc, c);
-				jose_buf_putc(out, ':');
+					put_byte(out, ',');
+				jose_json_write_string(out, doc->text + doc->nodes[c].off, doc->nodes[c].len);
+				put_byte(out, ':');
 				jose_json_write_node(out, doc, c + 1);
 				c = doc->nodes[c + 1].next;
 			}
-			jose_buf_putc(out, '}');
+			put_byte(out, '}');
 			break;
 	}
 }

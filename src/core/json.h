@@ -96,8 +96,9 @@ typedef struct jose_json_name
 } jose_json_name;
 
 /*
- * Look up n member names of object node obj in one pass over its members:
- * found[k] is what jose_json_member(doc, obj, names[k].name) returns.  The
+ * Look up n distinct member names of object node obj in one pass over its
+ * members: found[k] is what jose_json_member(doc, obj, names[k].name)
+ * returns.  The
  * header and claims checks ask for half a dozen names each; one pass costs
  * about what one jose_json_member call does.
  */

@@ -1,18 +1,21 @@
 /*
  * ref_readers.c
- *		The strict JSON reader and the base64url decoder of token_ext 0.1.0,
- *		frozen, as the oracles of the differential tests of the rewritten ones
- *		(test_differential.c, and the fuzzer, test/fuzz/fuzz_core.c).
+ *		The strict JSON reader and writer and the base64url decoder of
+ *		token_ext 0.1.0, frozen, as the oracles of the differential tests of
+ *		the rewritten ones (test_differential.c, and the fuzzer,
+ *		test/fuzz/fuzz_core.c).
  *
  * src/core/json.c and src/core/b64url.c were rewritten for speed in 0.2.0
  * (strings scanned eight bytes at a time, one-pass member lookups, a
- * table per base64 position).  Their contract is to accept and refuse
- * exactly what these do, with the same tree, the same decoded bytes and
- * the same error texts (byte positions included).  This file is that code
- * as released (the parse functions of json.c, and jose_b64url_decode with
- * its table), renamed ref_json_parse and ref_b64url_decode.  Do not "fix"
- * or speed it up: it is the reference, and its duplication of the old
- * core is deliberate.
+ * table per base64 position, a writer that reserves once).  Their
+ * contract is to accept and refuse exactly what these do, with the same
+ * tree, the same decoded bytes, the same written JSON and the same error
+ * texts (byte positions included).  This file is that code as released
+ * (the parse and write functions of json.c, and jose_b64url_decode with
+ * its table), renamed ref_json_parse, ref_json_write_string,
+ * ref_json_write_node and ref_b64url_decode.  Do not "fix" or speed it
+ * up: it is the reference, and its duplication of the old core is
+ * deliberate.
  */
 #include "../../src/core/json.h"
 #include "ref_readers.h"
@@ -657,4 +660,115 @@ ref_b64url_decode(const char *src, size_t len, unsigned char *dst, size_t *outle
 	}
 	*outlen = (size_t) (out - dst);
 	return true;
+}
+
+/* jose_json_write_string as released in 0.1.0. */
+void
+ref_json_write_string(jose_buf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		run = 0;
+
+	jose_buf_putc(out, '"');
+	for (size_t i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+		const char *esc = NULL;
+		char		ubuf[7];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jose_buf_append(out, s + run, i - run);
+		run = i + 1;
+		switch (c)
+		{
+			case '"':
+				esc = "\\\"";
+				break;
+			case '\\':
+				esc = "\\\\";
+				break;
+			case '\b':
+				esc = "\\b";
+				break;
+			case '\f':
+				esc = "\\f";
+				break;
+			case '\n':
+				esc = "\\n";
+				break;
+			case '\r':
+				esc = "\\r";
+				break;
+			case '\t':
+				esc = "\\t";
+				break;
+			default:
+				ubuf[0] = '\\';
+				ubuf[1] = 'u';
+				ubuf[2] = '0';
+				ubuf[3] = '0';
+				ubuf[4] = hex[c >> 4];
+				ubuf[5] = hex[c & 15];
+				ubuf[6] = '\0';
+				esc = ubuf;
+				break;
+		}
+		jose_buf_puts(out, esc);
+	}
+	jose_buf_append(out, s + run, len - run);
+	jose_buf_putc(out, '"');
+}
+
+/* jose_json_write_node as released in 0.1.0. */
+void
+ref_json_write_node(jose_buf *out, const jose_json *doc, uint32_t i)
+{
+	const jose_jnode *n = &doc->nodes[i];
+	uint32_t	c;
+
+	switch ((jose_jtype) n->type)
+	{
+		case JOSE_JSON_NULL:
+			jose_buf_puts(out, "null");
+			break;
+		case JOSE_JSON_FALSE:
+			jose_buf_puts(out, "false");
+			break;
+		case JOSE_JSON_TRUE:
+			jose_buf_puts(out, "true");
+			break;
+		case JOSE_JSON_NUMBER:
+			jose_buf_append(out, doc->text + n->off, n->len);
+			break;
+		case JOSE_JSON_STRING:
+			ref_json_write_string(out, doc->text + n->off, n->len);
+			break;
+		case JOSE_JSON_ARRAY:
+			jose_buf_putc(out, '[');
+			c = i + 1;
+			for (uint32_t k = 0; k < n->count; k++)
+			{
+				if (k > 0)
+					jose_buf_putc(out, ',');
+				ref_json_write_node(out, doc, c);
+				c = doc->nodes[c].next;
+			}
+			jose_buf_putc(out, ']');
+			break;
+		case JOSE_JSON_OBJECT:
+			jose_buf_putc(out, '{');
+			c = i + 1;
+			for (uint32_t k = 0; k < n->count; k++)
+			{
+				if (k > 0)
+					jose_buf_putc(out, ',');
+				ref_json_write_node(out, doc, c);
+				jose_buf_putc(out, ':');
+				ref_json_write_node(out, doc, c + 1);
+				c = doc->nodes[c + 1].next;
+			}
+			jose_buf_putc(out, '}');
+			break;
+	}
 }

@@ -152,7 +152,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Abort unless the core's and 0.1.0's JSON readers agree on the input. */
+/* Abort unless the core's and 0.1.0's JSON readers (and writers) agree on the input. */
 static void
 check_json_readers_agree(const char *in, size_t len)
 {
@@ -183,6 +183,24 @@ check_json_readers_agree(const char *in, size_t len)
 		{
 			fprintf(stderr, "the JSON readers disagree on: %.*s\n", (int) len, in);
 			abort();
+		}
+		if (sa == JOSE_OK)
+		{
+			/* and what was read is written back alike */
+			jose_buf	wa = {0};
+			jose_buf	wb = {0};
+
+			jose_json_write_node(&wa, &a, 0);
+			ref_json_write_node(&wb, &a, 0);
+			same = wa.failed == wb.failed && wa.len == wb.len &&
+				(wa.len == 0 || memcmp(wa.data, wb.data, wa.len) == 0);
+			jose_buf_free(&wa);
+			jose_buf_free(&wb);
+			if (!same)
+			{
+				fprintf(stderr, "the JSON writers disagree on: %.*s\n", (int) len, in);
+				abort();
+			}
 		}
 	}
 }
