@@ -713,6 +713,43 @@ bytes_eq(const char *a, const char *b, size_t len)
 	return true;
 }
 
+/* Make dst a copy of src. */
+bool
+jose_json_copy(jose_json *dst, const jose_json *src)
+{
+	dst->n_nodes = 0;
+	dst->text_len = 0;
+	if (src->n_nodes > dst->cap_nodes)
+	{
+		jose_jnode *nodes = realloc(dst->nodes, (size_t) src->n_nodes * sizeof(jose_jnode));
+
+		if (nodes == NULL)
+			return false;
+		dst->nodes = nodes;
+		dst->cap_nodes = src->n_nodes;
+	}
+	if (src->text_len > dst->text_cap)
+	{
+		char	   *text = malloc(src->text_len);
+
+		if (text == NULL)
+			return false;
+		/* as jose_json_parse does: the old text may have held secrets */
+		if (dst->text != NULL)
+			OPENSSL_cleanse(dst->text, dst->text_cap);
+		free(dst->text);
+		dst->text = text;
+		dst->text_cap = src->text_len;
+	}
+	if (src->n_nodes > 0)
+		memcpy(dst->nodes, src->nodes, (size_t) src->n_nodes * sizeof(jose_jnode));
+	if (src->text_len > 0)
+		memcpy(dst->text, src->text, src->text_len);
+	dst->n_nodes = src->n_nodes;
+	dst->text_len = src->text_len;
+	return true;
+}
+
 /*
  * Look up several members of object obj in one pass over it.  A member is
  * compared in full only with the names of its length and first byte, so

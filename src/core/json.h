@@ -85,6 +85,9 @@ extern jose_status jose_json_parse(jose_json *doc, const char *src, size_t len,
 								   const jose_json_limits *limits,
 								   const char *what, jose_err *err);
 
+/* Make dst a copy of src (nodes and text); false if out of memory (dst then empty). */
+extern bool jose_json_copy(jose_json *dst, const jose_json *src);
+
 /* The value of member `name` of object node obj, or JOSE_JSON_NONE. */
 extern uint32_t jose_json_member(const jose_json *doc, uint32_t obj, const char *name);
 

@@ -19,6 +19,7 @@
 #include "key.h"
 #include "sig.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -34,6 +35,7 @@ jose_workspace_init(jose_workspace *ws)
 	jose_json_init(&ws->header);
 	jose_json_init(&ws->claims);
 	jose_json_init(&ws->outer);
+	jose_json_init(&ws->header_memo.tree);
 }
 
 /* Release a workspace's storage. */
@@ -48,6 +50,8 @@ jose_workspace_free(jose_workspace *ws)
 	jose_buf_free(&ws->scratch);
 	jose_buf_free(&ws->out);
 	jose_buf_free(&ws->aux);
+	jose_buf_free(&ws->header_memo.segment);
+	jose_json_free(&ws->header_memo.tree);
 }
 
 /* Wipe a buffer's whole storage and empty it. */
@@ -73,6 +77,10 @@ wipe_json(jose_json *doc)
  * Wipe what earlier calls left in the workspace: decrypted plaintext and
  * claims, an inner token, staged key text.  Buffers keep their storage,
  * wiped whole: a shorter later use leaves an earlier one's tail behind.
+ * The header memo stays: it only ever holds the header of a JWS that was
+ * given in the clear (never one that came out of a decryption, see
+ * header_memo_keep), and hosts wipe after every decryption and every
+ * error, which would otherwise empty it for every token.
  */
 void
 jose_workspace_wipe(jose_workspace *ws)
@@ -231,6 +239,58 @@ jws_reset(jose_workspace *ws, jose_jws *jws)
 	ws->claims.n_nodes = 0;
 }
 
+/* True when the header memo holds this header segment, read under these limits. */
+static bool
+header_memo_matches(const jose_workspace *ws, const char *segment, size_t len,
+					const jose_json_limits *jl)
+{
+	const jose_header_memo *m = &ws->header_memo;
+
+	return m->segment.len == len && len > 0 && m->limits.max_depth == jl->max_depth &&
+		m->limits.max_nodes == jl->max_nodes && memcmp(m->segment.data, segment, len) == 0;
+}
+
+/* True when p points into one of the workspace's buffers. */
+static bool
+in_workspace(const jose_workspace *ws, const char *p)
+{
+	const jose_buf *bufs[] = {&ws->payload, &ws->inner, &ws->scratch, &ws->out, &ws->aux};
+	uintptr_t	at = (uintptr_t) p;
+
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		if (bufs[i]->data != NULL && at >= (uintptr_t) bufs[i]->data &&
+			at < (uintptr_t) bufs[i]->data + bufs[i]->cap)
+			return true;
+	return false;
+}
+
+/*
+ * Keep the header just checked (in ws->header, results in jws) in the memo,
+ * unless the token lives in the workspace: then it came out of a decryption
+ * (a nested token's inner JWS), and its header is plaintext that the host's
+ * wipe must be able to remove.
+ */
+static void
+header_memo_keep(jose_workspace *ws, const jose_jws *jws, const jose_json_limits *jl)
+{
+	jose_header_memo *m = &ws->header_memo;
+
+	if (in_workspace(ws, jws->segment[0]))
+		return;
+	jose_buf_reset(&m->segment);
+	jose_buf_append(&m->segment, jws->segment[0], jws->segment_len[0]);
+	if (m->segment.failed || !jose_json_copy(&m->tree, &ws->header))
+	{
+		/* nothing kept: the next token is read the long way */
+		jose_buf_reset(&m->segment);
+		return;
+	}
+	m->limits = *jl;
+	m->alg = jws->alg;
+	m->kid_node = jws->kid_node;
+	m->typ_node = jws->typ_node;
+}
+
 /* Decode the segments of a split JWS and check its header (see jose_jws_parse). */
 static jose_status
 parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *limits,
@@ -243,19 +303,28 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 	uint32_t	v;
 	uint32_t	found[N_HDR];
 	const char *seg_names[3] = {"header", "payload", "signature"};
+	bool		memo;
 
 	for (int s = 0; s < 3; s++)
 	{
 		jws->segment[s] = c->seg[s];
 		jws->segment_len[s] = c->len[s];
 	}
+
+	/*
+	 * A header segment that passed every check before needs no decoding:
+	 * its bytes decoded then, and the checks below do not depend on the
+	 * other segments, so no error can come from it now.
+	 */
+	memo = !inspect && header_memo_matches(ws, jws->segment[0], jws->segment_len[0], &jl);
+
 	/* decode all three segments into the workspace before parsing anything */
 	jose_buf_reset(&ws->scratch);
 	jose_buf_reset(&ws->payload);
 	if (!jose_buf_reserve(&ws->scratch, JOSE_B64URL_DECODED_MAX(jws->segment_len[0]) +
 						  JOSE_B64URL_DECODED_MAX(jws->segment_len[2])))
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate token buffers.");
-	for (int s = 0; s < 3; s++)
+	for (int s = memo ? 1 : 0; s < 3; s++)
 	{
 		jose_buf   *into = (s == 1) ? &ws->payload : &ws->scratch;
 
@@ -275,6 +344,16 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 	}
 	jws->payload = (const unsigned char *) ws->payload.data;
 	jws->signature = (const unsigned char *) ws->scratch.data + header_len;
+
+	if (memo)
+	{
+		if (!jose_json_copy(&ws->header, &ws->header_memo.tree))
+			return jose_fail(err, JOSE_E_NOMEM, "Could not allocate token buffers.");
+		jws->alg = ws->header_memo.alg;
+		jws->kid_node = ws->header_memo.kid_node;
+		jws->typ_node = ws->header_memo.typ_node;
+		return JOSE_OK;
+	}
 
 	st = jose_json_parse(&ws->header, ws->scratch.data, header_len, &jl, "header", err);
 	if (st != JOSE_OK)
@@ -299,7 +378,10 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
 						 "The header names an algorithm token_ext does not support.");
 
-	return check_found_members(&ws->header, found, jws, err);
+	st = check_found_members(&ws->header, found, jws, err);
+	if (st == JOSE_OK)
+		header_memo_keep(ws, jws, &jl);
+	return st;
 }
 
 /* Forget the last token, then split token (len bytes) as a JWS into c. */

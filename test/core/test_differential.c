@@ -19,7 +19,10 @@
 #include "ref_readers.h"
 #include "../../src/core/b64url.h"
 #include "../../src/core/claims.h"
+#include "../../src/core/hmac.h"
 #include "../../src/core/json.h"
+#include "../../src/core/jwk.h"
+#include "../../src/core/jws.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -685,6 +688,147 @@ done:
 	jose_json_free(&doc);
 }
 
+/* Append base64url of len bytes at data to t. */
+static void
+put_b64url(text *t, const void *data, size_t len)
+{
+	char	   *enc = malloc(JOSE_B64URL_ENCODED_LEN(len) + 1);
+	size_t		n = jose_b64url_encode(data, len, enc);
+
+	put(t, enc, n);
+	free(enc);
+}
+
+/* True when two documents hold the same tree and text. */
+static bool
+same_tree(const jose_json *a, const jose_json *b)
+{
+	if (a->n_nodes != b->n_nodes)
+		return false;
+	for (uint32_t i = 0; i < a->n_nodes; i++)
+	{
+		const jose_jnode *x = &a->nodes[i];
+		const jose_jnode *y = &b->nodes[i];
+
+		if (x->type != y->type || x->count != y->count || x->next != y->next ||
+			x->off != y->off || x->len != y->len ||
+			((x->type == JOSE_JSON_STRING || x->type == JOSE_JSON_NUMBER) &&
+			 memcmp(a->text + x->off, b->text + y->off, (size_t) x->len + 1) != 0))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The header memo (the last header that passed its checks, reused when the
+ * next token's header segment has the same bytes) changes no outcome: a
+ * workspace that has seen other tokens verifies a random sequence of tokens
+ * (headers valid and not, repeated and not, under changing JSON limits)
+ * exactly as a new workspace does for each one.
+ */
+static void
+header_memo_changes_nothing(void)
+{
+	static const char *const headers[] = {
+		"{\"alg\":\"HS256\"}", "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		"{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"k1\"}",
+		"{\"alg\":\"HS256\",\"x\":{\"y\":[1,{\"z\":2}]}}",	/* deep: fails under depth 2 */
+		"{\"alg\":\"HS256\",\"a\":1,\"b\":2,\"c\":3,\"d\":4}",	/* many values */
+		"{\"alg\":\"none\"}", "{\"alg\":\"HS257\"}", "{\"alg\":\"RS256\"}", "{\"typ\":\"JWT\"}",
+		"{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":false}", "{\"alg\":\"HS256\",\"zip\":\"DEF\"}",
+		"{\"alg\":\"HS256\",\"kid\":7}", "{\"alg\":\"HS256\",\"alg\":\"HS256\"}", "[\"alg\"]",
+		"{\"alg\":\"HS256\",\"cty\":1}", "{\"alg\":\"HS256\"", "{\"alg\":\"HS256\",\"typ\":\"JWT\"} ",
+	};
+	static const char *const payloads[] = {
+		"{\"sub\":\"a\"}", "{\"sub\":\"b\",\"exp\":1}", "{\"sub\":\"c\",\"n\":[1,2,3]}", "[]",
+	};
+	static const jose_limits limit_sets[] = {{65536, 32, 10000, 1000}, {65536, 2, 10000, 1000},
+	{65536, 32, 6, 1000}};
+	static const char jwk[] =
+	"{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow\"}";
+	unsigned char secret[64];
+	size_t		secret_len = 0;
+	jose_keyset *keys = NULL;
+	jose_workspace shared;
+	jose_workspace fresh;
+	jose_err	err;
+	text		t = {NULL, 0, 0};
+	unsigned	memo_hits = 0;
+	const char *last_header = NULL;
+
+	rng_state = 0xA0761D6478BD642FULL;
+	CHECK(jose_keyset_from_jwk_text(jwk, strlen(jwk), &keys, &err) == JOSE_OK);
+	CHECK(jose_b64url_decode("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow",
+							 86, secret, &secret_len));
+	if (keys == NULL)
+		return;
+	jose_workspace_init(&shared);
+	jose_workspace_init(&fresh);
+	for (unsigned round = 0; round < 20000; round++)
+	{
+		/* the previous header half the time, as tokens of one issuer do */
+		const char *h = (round > 0 && pick(2)) ? last_header
+			: headers[pick(sizeof(headers) / sizeof(headers[0]))];
+		const char *pl = payloads[pick(sizeof(payloads) / sizeof(payloads[0]))];
+		const jose_limits *l = &limit_sets[pick(4) == 0 ? 1 + pick(2) : 0];
+		unsigned char mac[64];
+		size_t		mac_len = 0;
+		const unsigned char *parts[1];
+		size_t		lens[1];
+		jose_jws	a;
+		jose_jws	b;
+		jose_err	ea;
+		jose_err	eb;
+		jose_status sa;
+		jose_status sb;
+		bool		hit;
+
+		last_header = h;
+		t.len = 0;
+		puts_(&t, "");
+		put_b64url(&t, h, strlen(h));
+		putc_(&t, '.');
+		put_b64url(&t, pl, strlen(pl));
+		parts[0] = (const unsigned char *) t.s;
+		lens[0] = t.len;
+		jose_hmac_parts("SHA256", secret, secret_len, parts, lens, 1, mac, &mac_len, &err);
+		if (pick(8) == 0)
+			mac[pick(32)] ^= 1;	/* a bad signature now and then */
+		putc_(&t, '.');
+		put_b64url(&t, mac, 32);
+		if (pick(16) == 0)
+			t.s[pick((unsigned) t.len)] = '*';	/* and a broken segment */
+
+		hit = shared.header_memo.segment.len > 0 && shared.header_memo.segment.len < t.len &&
+			memcmp(shared.header_memo.segment.data, t.s, shared.header_memo.segment.len) == 0;
+		jose_err_clear(&ea);
+		jose_err_clear(&eb);
+		sa = jose_jws_verify(&shared, t.s, t.len, keys, 0, l, &a, &ea);
+		/* a new workspace each time: nothing remembered */
+		jose_workspace_free(&fresh);
+		jose_workspace_init(&fresh);
+		sb = jose_jws_verify(&fresh, t.s, t.len, keys, 0, l, &b, &eb);
+		memo_hits += hit && sa == JOSE_OK;
+		if (sa != sb || strcmp(ea.detail, eb.detail) != 0 || a.alg != b.alg ||
+			a.kid_node != b.kid_node || a.typ_node != b.typ_node ||
+			a.payload_len != b.payload_len || a.signature_len != b.signature_len ||
+			(a.signature_len > 0 && memcmp(a.signature, b.signature, a.signature_len) != 0) ||
+			(sa == JOSE_OK && !same_tree(&shared.header, &fresh.header)))
+		{
+			harness_fail(__FILE__, __LINE__, "same verification with and without the memo",
+						 "token %s: %d \"%s\", %d \"%s\"", t.s, (int) sa,
+						 sa == JOSE_OK ? "" : ea.detail, (int) sb, sb == JOSE_OK ? "" : eb.detail);
+			break;
+		}
+	}
+	/* the memo must have been used, or this proves nothing */
+	CHECKF(memo_hits > 1000, "%u verifications used the memo", memo_hits);
+	jose_workspace_free(&shared);
+	jose_workspace_free(&fresh);
+	jose_keyset_free(keys);
+	free(t.s);
+}
+
 void
 suite_differential(void)
 {
@@ -693,4 +837,5 @@ suite_differential(void)
 	RUN(deep_nesting_reads_alike);
 	RUN(base64url_decodes_alike);
 	RUN(numeric_dates_read_as_strtod);
+	RUN(header_memo_changes_nothing);
 }
