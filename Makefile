@@ -65,7 +65,7 @@ OBJS = \
 DATA = $(wildcard sql/token_ext--*.sql sql/token_ext_supabase--*.sql sql/token_ext_pgjwt--*.sql)
 PGFILEDESC = "token_ext - JSON Web Tokens (JWS, JWE, JWK) for PostgreSQL"
 
-REGRESS = init base64url json_strict sign_verify claims keys attacks decode raw \
+REGRESS = init base64url json_strict jsonb_build sign_verify claims keys attacks decode raw \
 	asym_keys asym_rsa asym_ecdsa asym_eddsa asym_attacks key_tools \
 	jwe_basic jwe_attacks \
 	session keyring rls_security postgrest keyring_trigger_guards \

@@ -13,32 +13,39 @@
  *-------------------------------------------------------------------------
  */
 #include "b64url.h"
+#include "bytetab.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char encode_table[64] =
 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* 0..63 for alphabet characters, 0xFF for everything else. */
-static const uint8_t decode_table[256] = {
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x3E, 0xFF, 0xFF,
-	0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3A, 0x3B, 0x3C, 0x3D, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E,
-	0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0xFF, 0xFF, 0xFF, 0xFF, 0x3F,
-	0xFF, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
-	0x29, 0x2A, 0x2B, 0x2C, 0x2D, 0x2E, 0x2F, 0x30, 0x31, 0x32, 0x33, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-	0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-};
+/* The value of a base64url character, 64 for every other byte. */
+#define B64URL_VALUE(c) \
+	((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' : \
+	 (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26 : \
+	 (c) >= '0' && (c) <= '9' ? (c) - '0' + 52 : \
+	 (c) == '-' ? 62 : (c) == '_' ? 63 : 64)
+
+/*
+ * One table per position in a group of four characters: each holds the
+ * character's six bits already shifted into place in the 24 bits the
+ * group decodes to, or B64_BAD (a bit no valid character sets) for a byte
+ * outside the alphabet.  A group then decodes with four look-ups and
+ * three ORs, and one test refuses any bad character in it.
+ */
+#define B64_BAD 0x80000000u
+#define B64_AT(c, shift) (B64URL_VALUE(c) == 64 ? B64_BAD : (uint32_t) B64URL_VALUE(c) << (shift))
+#define B64_AT18(c) B64_AT(c, 18)
+#define B64_AT12(c) B64_AT(c, 12)
+#define B64_AT6(c) B64_AT(c, 6)
+#define B64_AT0(c) B64_AT(c, 0)
+static const uint32_t decode_at18[256] = {JOSE_BYTE_TABLE(B64_AT18)};
+static const uint32_t decode_at12[256] = {JOSE_BYTE_TABLE(B64_AT12)};
+static const uint32_t decode_at6[256] = {JOSE_BYTE_TABLE(B64_AT6)};
+static const uint32_t decode_at0[256] = {JOSE_BYTE_TABLE(B64_AT0)};
 
 /* Encode src into dst; returns the number of characters written. */
 size_t
@@ -82,45 +89,64 @@ jose_b64url_decode(const char *src, size_t len, unsigned char *dst, size_t *outl
 	unsigned char *out = dst;
 	size_t		i = 0;
 	size_t		rem = len % 4;
+	uint32_t	v;
 
 	/* one leftover character cannot carry a whole byte */
 	if (rem == 1)
 		return false;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+	(defined(__GNUC__) || defined(__clang__))
+
+	/*
+	 * While another group follows, store each group's three bytes as one
+	 * four-byte word: the fourth byte is the next group's to overwrite.
+	 * Two groups a turn, so the loop's own cost is paid half as often.
+	 */
+	for (; i + 12 <= len; i += 8)
+	{
+		uint32_t	w;
+
+		v = decode_at18[in[i]] | decode_at12[in[i + 1]] |
+			decode_at6[in[i + 2]] | decode_at0[in[i + 3]];
+		w = decode_at18[in[i + 4]] | decode_at12[in[i + 5]] |
+			decode_at6[in[i + 6]] | decode_at0[in[i + 7]];
+		if ((v | w) & B64_BAD)
+			return false;
+		v = __builtin_bswap32(v << 8);
+		w = __builtin_bswap32(w << 8);
+		memcpy(out, &v, 4);
+		memcpy(out + 3, &w, 4);
+		out += 6;
+	}
+#endif
 	for (; i + 4 <= len; i += 4)
 	{
-		uint8_t		a = decode_table[in[i]],
-					b = decode_table[in[i + 1]],
-					c = decode_table[in[i + 2]],
-					d = decode_table[in[i + 3]];
-
-		if ((a | b | c | d) & 0xC0)
+		v = decode_at18[in[i]] | decode_at12[in[i + 1]] |
+			decode_at6[in[i + 2]] | decode_at0[in[i + 3]];
+		if (v & B64_BAD)
 			return false;
-		*out++ = (unsigned char) ((a << 2) | (b >> 4));
-		*out++ = (unsigned char) ((b << 4) | (c >> 2));
-		*out++ = (unsigned char) ((c << 6) | d);
+		out[0] = (unsigned char) (v >> 16);
+		out[1] = (unsigned char) (v >> 8);
+		out[2] = (unsigned char) v;
+		out += 3;
 	}
 	if (rem == 2)
 	{
-		uint8_t		a = decode_table[in[i]],
-					b = decode_table[in[i + 1]];
-
-		/* the 4 low bits of b are unused and must be zero */
-		if (((a | b) & 0xC0) || (b & 0x0F))
+		v = decode_at18[in[i]] | decode_at12[in[i + 1]];
+		/* the 4 low bits of the second character are unused and must be zero */
+		if ((v & B64_BAD) || (v & 0xF000))
 			return false;
-		*out++ = (unsigned char) ((a << 2) | (b >> 4));
+		*out++ = (unsigned char) (v >> 16);
 	}
 	else if (rem == 3)
 	{
-		uint8_t		a = decode_table[in[i]],
-					b = decode_table[in[i + 1]],
-					c = decode_table[in[i + 2]];
-
-		/* the 2 low bits of c are unused and must be zero */
-		if (((a | b | c) & 0xC0) || (c & 0x03))
+		v = decode_at18[in[i]] | decode_at12[in[i + 1]] | decode_at6[in[i + 2]];
+		/* the 2 low bits of the third character are unused and must be zero */
+		if ((v & B64_BAD) || (v & 0xC0))
 			return false;
-		*out++ = (unsigned char) ((a << 2) | (b >> 4));
-		*out++ = (unsigned char) ((b << 4) | (c >> 2));
+		*out++ = (unsigned char) (v >> 16);
+		*out++ = (unsigned char) (v >> 8);
 	}
 	*outlen = (size_t) (out - dst);
 	return true;

@@ -15,24 +15,47 @@
 #include "claims.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* Read a NumericDate claim; JOSE_OK with *present false when absent. */
+/*
+ * The value of a JSON number, as strtod reads it.  A plain integer of at
+ * most 15 digits (every exp, nbf and iat of this era) is converted without
+ * strtod: it is exactly representable, so strtod would return exactly it.
+ */
+static double
+number_value(const char *s, size_t len)
+{
+	size_t		neg = (s[0] == '-');
+	size_t		digits = len - neg;
+
+	if (digits >= 1 && digits <= 15)
+	{
+		uint64_t	v = 0;
+		size_t		k;
+
+		for (k = neg; k < len && s[k] >= '0' && s[k] <= '9'; k++)
+			v = v * 10 + (uint64_t) (s[k] - '0');
+		if (k == len)
+			return neg ? -(double) v : (double) v;
+	}
+	return strtod(s, NULL);
+}
+
+/* Read the NumericDate claim at node v (NONE: absent, *present false). */
 static jose_status
-read_time_claim(const jose_json *c, const char *name, double *value,
+read_time_claim(const jose_json *c, uint32_t v, const char *name, double *value,
 				bool *present, jose_err *err)
 {
-	uint32_t	v = jose_json_member(c, 0, name);
-
 	*present = false;
 	if (v == JOSE_JSON_NONE)
 		return JOSE_OK;
 	if (c->nodes[v].type != JOSE_JSON_NUMBER)
 		return jose_fail(err, JOSE_E_CLAIM, "The \"%s\" claim must be a number.", name);
-	*value = strtod(jose_json_text(c, v), NULL);
+	*value = number_value(jose_json_text(c, v), c->nodes[v].len);
 	if (!isfinite(*value))
 		return jose_fail(err, JOSE_E_CLAIM, "The \"%s\" claim is out of range.", name);
 	*present = true;
@@ -46,11 +69,11 @@ jose_claims_times(const jose_json *claims, jose_claim_times *t, jose_err *err)
 	jose_status st;
 
 	memset(t, 0, sizeof(*t));
-	st = read_time_claim(claims, "exp", &t->exp, &t->has_exp, err);
+	st = read_time_claim(claims, jose_json_member(claims, 0, "exp"), "exp", &t->exp, &t->has_exp, err);
 	if (st == JOSE_OK)
-		st = read_time_claim(claims, "nbf", &t->nbf, &t->has_nbf, err);
+		st = read_time_claim(claims, jose_json_member(claims, 0, "nbf"), "nbf", &t->nbf, &t->has_nbf, err);
 	if (st == JOSE_OK)
-		st = read_time_claim(claims, "iat", &t->iat, &t->has_iat, err);
+		st = read_time_claim(claims, jose_json_member(claims, 0, "iat"), "iat", &t->iat, &t->has_iat, err);
 	return st;
 }
 
@@ -86,11 +109,10 @@ jose_format_time(double t, char *out, size_t outlen)
 	strncat(out, " UTC", outlen - strlen(out) - 1);
 }
 
-/* Check that aud (string or array of strings) names the expected audience. */
+/* Check that aud (node v: a string or array of strings) names the expected audience. */
 static jose_status
-check_audience(const jose_json *c, const jose_claims_opts *o, jose_err *err)
+check_audience(const jose_json *c, uint32_t v, const jose_claims_opts *o, jose_err *err)
 {
-	uint32_t	v = jose_json_member(c, 0, "aud");
 	bool		found = false;
 
 	if (v != JOSE_JSON_NONE)
@@ -127,6 +149,15 @@ check_audience(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 					 "The token's \"aud\" claim does not include the expected audience.");
 }
 
+/* The registered claims jose_claims_check reads, found in one pass. */
+enum
+{
+	CLAIM_EXP, CLAIM_NBF, CLAIM_IAT, CLAIM_ISS, CLAIM_SUB, CLAIM_JTI, CLAIM_AUD, N_CLAIMS
+};
+static const jose_json_name claim_names[N_CLAIMS] = {
+	{"exp", 3}, {"nbf", 3}, {"iat", 3}, {"iss", 3}, {"sub", 3}, {"jti", 3}, {"aud", 3}
+};
+
 /* Check exp, nbf, iat, iss, aud and the required claims. */
 jose_status
 jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
@@ -134,10 +165,14 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 	double		t = 0;
 	bool		present;
 	char		when[64];
+	uint32_t	found[N_CLAIMS];
 	uint32_t	v;
 	jose_status st;
 
-	st = read_time_claim(c, "exp", &t, &present, err);
+	/* one pass over the claims; the checks below keep their order (and so which error wins) */
+	jose_json_find_members(c, 0, claim_names, N_CLAIMS, found);
+
+	st = read_time_claim(c, found[CLAIM_EXP], "exp", &t, &present, err);
 	if (st != JOSE_OK)
 		return st;
 	/* RFC 7519 4.1.4: the token must not be accepted on or after exp */
@@ -147,7 +182,7 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 		return jose_fail(err, JOSE_E_EXPIRED, "The token expired at %s.", when);
 	}
 
-	st = read_time_claim(c, "nbf", &t, &present, err);
+	st = read_time_claim(c, found[CLAIM_NBF], "nbf", &t, &present, err);
 	if (st != JOSE_OK)
 		return st;
 	if (present && o->now + o->leeway < t)
@@ -156,7 +191,7 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 		return jose_fail(err, JOSE_E_NOT_YET_VALID, "The token is valid from %s.", when);
 	}
 
-	st = read_time_claim(c, "iat", &t, &present, err);
+	st = read_time_claim(c, found[CLAIM_IAT], "iat", &t, &present, err);
 	if (st != JOSE_OK)
 		return st;
 	/*
@@ -171,7 +206,7 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 						 "The token says it was issued at %s, after the check time.", when);
 	}
 
-	v = jose_json_member(c, 0, "iss");
+	v = found[CLAIM_ISS];
 	if (v != JOSE_JSON_NONE && c->nodes[v].type != JOSE_JSON_STRING)
 		return jose_fail(err, JOSE_E_CLAIM, "The \"iss\" claim must be a string.");
 	if (o->issuer != NULL)
@@ -184,14 +219,14 @@ jose_claims_check(const jose_json *c, const jose_claims_opts *o, jose_err *err)
 							 "The token's \"iss\" claim is not the expected issuer.");
 	}
 
-	v = jose_json_member(c, 0, "sub");
+	v = found[CLAIM_SUB];
 	if (v != JOSE_JSON_NONE && c->nodes[v].type != JOSE_JSON_STRING)
 		return jose_fail(err, JOSE_E_CLAIM, "The \"sub\" claim must be a string.");
-	v = jose_json_member(c, 0, "jti");
+	v = found[CLAIM_JTI];
 	if (v != JOSE_JSON_NONE && c->nodes[v].type != JOSE_JSON_STRING)
 		return jose_fail(err, JOSE_E_CLAIM, "The \"jti\" claim must be a string.");
 
-	st = check_audience(c, o, err);
+	st = check_audience(c, found[CLAIM_AUD], o, err);
 	if (st != JOSE_OK)
 		return st;
 

@@ -20,6 +20,8 @@
 
 #include <openssl/crypto.h>
 
+#include "bytetab.h"
+
 typedef struct parser
 {
 	const unsigned char *src;
@@ -31,6 +33,40 @@ typedef struct parser
 	const char *what;
 	jose_err   *err;
 } parser;
+
+/*
+ * The bytes a string cannot hold as they are: control characters, the
+ * quote, the backslash, and the first byte of anything non-ASCII (read as
+ * one whole UTF-8 sequence).  Every other byte is copied as it is scanned,
+ * with one table look-up: most strings in tokens are printable ASCII.
+ */
+#define STRING_SPECIAL(c) ((c) < 0x20 || (c) == '"' || (c) == '\\' || (c) >= 0x80)
+static const unsigned char string_special[256] = {JOSE_BYTE_TABLE(STRING_SPECIAL)};
+
+/*
+ * Eight string bytes at a time (little-endian machines): the index of the
+ * first byte of word x that string_special marks, or 8 if none is.  The
+ * classic "has a byte less than n" and "has a zero byte" tests may also
+ * flag a byte above a real match, never one below it, so the lowest flag
+ * is exactly the first special byte.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+	(defined(__GNUC__) || defined(__clang__))
+#define STRING_WORDS 1
+#define BYTES8(b) ((uint64_t) 0x0101010101010101ULL * (b))
+static inline unsigned
+first_special8(uint64_t x)
+{
+	uint64_t	quote = x ^ BYTES8('"');
+	uint64_t	backslash = x ^ BYTES8('\\');
+	uint64_t	flags = (x |		/* >= 0x80 */
+						 ((x - BYTES8(0x20)) & ~x) |	/* < 0x20 */
+						 ((quote - BYTES8(1)) & ~quote) |
+						 ((backslash - BYTES8(1)) & ~backslash)) & BYTES8(0x80);
+
+	return flags == 0 ? 8 : (unsigned) __builtin_ctzll(flags) >> 3;
+}
+#endif
 
 static jose_status parse_value(parser *p);
 
@@ -82,18 +118,17 @@ skip_ws(parser *p)
 	}
 }
 
-/* Append a node of the given type; returns its index or JOSE_JSON_NONE. */
-static uint32_t
-new_node(parser *p, jose_jtype type)
+/* Make room for one more node; false (err set) at the limit or out of memory. */
+static bool
+grow_nodes(parser *p)
 {
 	jose_json  *doc = p->doc;
-	jose_jnode *n;
 
 	if (doc->n_nodes >= p->limits->max_nodes)
 	{
 		jose_fail(p->err, JOSE_E_LIMIT,
 				  "The %s has more than %u JSON values.", p->what, p->limits->max_nodes);
-		return JOSE_JSON_NONE;
+		return false;
 	}
 	if (doc->n_nodes == doc->cap_nodes)
 	{
@@ -106,11 +141,24 @@ new_node(parser *p, jose_jtype type)
 		if (nodes == NULL)
 		{
 			jose_fail(p->err, JOSE_E_NOMEM, "Could not allocate JSON nodes.");
-			return JOSE_JSON_NONE;
+			return false;
 		}
 		doc->nodes = nodes;
 		doc->cap_nodes = cap;
 	}
+	return true;
+}
+
+/* Append a node of the given type; returns its index or JOSE_JSON_NONE. */
+static inline uint32_t
+new_node(parser *p, jose_jtype type)
+{
+	jose_json  *doc = p->doc;
+	jose_jnode *n;
+
+	if ((doc->n_nodes >= doc->cap_nodes || doc->n_nodes >= p->limits->max_nodes) &&
+		!grow_nodes(p))
+		return JOSE_JSON_NONE;
 	n = &doc->nodes[doc->n_nodes];
 	n->type = (uint8_t) type;
 	n->count = 0;
@@ -120,37 +168,33 @@ new_node(parser *p, jose_jtype type)
 	return doc->n_nodes++;
 }
 
-/* Append one byte to the document text (capacity reserved up front). */
-static inline void
-text_put(jose_json *doc, unsigned char c)
-{
-	doc->text[doc->text_len++] = (char) c;
-}
-
-/* Append a code point as UTF-8 to the document text. */
+/* Write a code point as UTF-8 at *out, advancing it. */
 static void
-text_put_utf8(jose_json *doc, uint32_t cp)
+put_utf8(char **out, uint32_t cp)
 {
+	unsigned char *o = (unsigned char *) *out;
+
 	if (cp < 0x80)
-		text_put(doc, (unsigned char) cp);
+		*o++ = (unsigned char) cp;
 	else if (cp < 0x800)
 	{
-		text_put(doc, (unsigned char) (0xC0 | (cp >> 6)));
-		text_put(doc, (unsigned char) (0x80 | (cp & 0x3F)));
+		*o++ = (unsigned char) (0xC0 | (cp >> 6));
+		*o++ = (unsigned char) (0x80 | (cp & 0x3F));
 	}
 	else if (cp < 0x10000)
 	{
-		text_put(doc, (unsigned char) (0xE0 | (cp >> 12)));
-		text_put(doc, (unsigned char) (0x80 | ((cp >> 6) & 0x3F)));
-		text_put(doc, (unsigned char) (0x80 | (cp & 0x3F)));
+		*o++ = (unsigned char) (0xE0 | (cp >> 12));
+		*o++ = (unsigned char) (0x80 | ((cp >> 6) & 0x3F));
+		*o++ = (unsigned char) (0x80 | (cp & 0x3F));
 	}
 	else
 	{
-		text_put(doc, (unsigned char) (0xF0 | (cp >> 18)));
-		text_put(doc, (unsigned char) (0x80 | ((cp >> 12) & 0x3F)));
-		text_put(doc, (unsigned char) (0x80 | ((cp >> 6) & 0x3F)));
-		text_put(doc, (unsigned char) (0x80 | (cp & 0x3F)));
+		*o++ = (unsigned char) (0xF0 | (cp >> 18));
+		*o++ = (unsigned char) (0x80 | ((cp >> 12) & 0x3F));
+		*o++ = (unsigned char) (0x80 | ((cp >> 6) & 0x3F));
+		*o++ = (unsigned char) (0x80 | (cp & 0x3F));
 	}
+	*out = (char *) o;
 }
 
 /* Length of the valid UTF-8 sequence at s (max n bytes), or 0 if invalid. */
@@ -214,111 +258,156 @@ read_hex4(parser *p, uint32_t *out)
 	return true;
 }
 
-/* Parse a string (at its opening quote) into a new string node. */
+/* Decode the escape at the current position (a backslash) to *out, advancing both. */
+static jose_status
+parse_escape(parser *p, char **out)
+{
+	unsigned char c;
+	uint32_t	cp;
+
+	if (p->pos + 1 >= p->len)
+		return syntax_error(p, "unterminated string");
+	c = p->src[p->pos + 1];
+	p->pos += 2;
+	switch (c)
+	{
+		case '"':
+		case '\\':
+		case '/':
+			*(*out)++ = (char) c;
+			return JOSE_OK;
+		case 'b':
+			*(*out)++ = '\b';
+			return JOSE_OK;
+		case 'f':
+			*(*out)++ = '\f';
+			return JOSE_OK;
+		case 'n':
+			*(*out)++ = '\n';
+			return JOSE_OK;
+		case 'r':
+			*(*out)++ = '\r';
+			return JOSE_OK;
+		case 't':
+			*(*out)++ = '\t';
+			return JOSE_OK;
+		case 'u':
+			break;
+		default:
+			p->pos -= 2;
+			return syntax_error(p, "invalid escape");
+	}
+	if (!read_hex4(p, &cp))
+		return syntax_error(p, "invalid \\u escape");
+	if (cp == 0)
+		return syntax_error(p, "\\u0000 is not allowed");
+	if (cp >= 0xDC00 && cp <= 0xDFFF)
+		return syntax_error(p, "lone low surrogate");
+	if (cp >= 0xD800 && cp <= 0xDBFF)
+	{
+		uint32_t	lo;
+
+		if (p->len - p->pos < 6 || p->src[p->pos] != '\\' ||
+			p->src[p->pos + 1] != 'u')
+			return syntax_error(p, "lone high surrogate");
+		p->pos += 2;
+		if (!read_hex4(p, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+			return syntax_error(p, "lone high surrogate");
+		cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+	}
+	put_utf8(out, cp);
+	return JOSE_OK;
+}
+
+/*
+ * Parse a string (at its opening quote) into a new string node.  Runs of
+ * ordinary bytes are copied in a tight loop; only an escape, a non-ASCII
+ * sequence, a control character or the end leaves it.  The text has room
+ * for the whole input (see jose_json_parse), so nothing checks capacity.
+ */
 static jose_status
 parse_string(parser *p, uint32_t *index)
 {
 	jose_json  *doc = p->doc;
+	const unsigned char *src = p->src;
+	size_t		len = p->len;
+	size_t		pos;
 	uint32_t	i = new_node(p, JOSE_JSON_STRING);
-	size_t		start;
+	char	   *start;
+	char	   *out;
 
 	if (i == JOSE_JSON_NONE)
 		return p->err->status;
-	p->pos++;					/* opening quote */
-	start = doc->text_len;
-	doc->nodes[i].off = (uint32_t) start;
+	pos = p->pos + 1;			/* opening quote */
+	start = out = doc->text + doc->text_len;
+	doc->nodes[i].off = (uint32_t) doc->text_len;
 
 	for (;;)
 	{
 		unsigned char c;
+		size_t		n;
 
-		if (p->pos >= p->len)
-			return syntax_error(p, "unterminated string");
-		c = p->src[p->pos];
-		if (c == '"')
+#ifdef STRING_WORDS
+
+		/*
+		 * Whole words while eight input bytes remain.  The word is stored
+		 * whole, even past the string's end: the text has room (it is at
+		 * most twice the input read so far, and reserved as twice the
+		 * input plus one), and what follows is overwritten or unused.
+		 */
+		while (len - pos >= 8)
 		{
-			p->pos++;
-			break;
+			uint64_t	x;
+			unsigned	plain;
+
+			memcpy(&x, src + pos, 8);
+			memcpy(out, &x, 8);
+			plain = first_special8(x);
+			out += plain;
+			pos += plain;
+			if (plain < 8)
+				break;
 		}
+#endif
+		while (pos < len && !string_special[src[pos]])
+			*out++ = (char) src[pos++];
+		p->pos = pos;
+		if (pos >= len)
+			return syntax_error(p, "unterminated string");
+		c = src[pos];
+		if (c == '"')
+			break;
 		if (c < 0x20)
 			return syntax_error(p, "control character in string");
 		if (c == '\\')
 		{
-			uint32_t	cp;
+			jose_status st = parse_escape(p, &out);
 
-			if (p->pos + 1 >= p->len)
-				return syntax_error(p, "unterminated string");
-			c = p->src[p->pos + 1];
-			p->pos += 2;
-			switch (c)
-			{
-				case '"':
-				case '\\':
-				case '/':
-					text_put(doc, c);
-					continue;
-				case 'b':
-					text_put(doc, '\b');
-					continue;
-				case 'f':
-					text_put(doc, '\f');
-					continue;
-				case 'n':
-					text_put(doc, '\n');
-					continue;
-				case 'r':
-					text_put(doc, '\r');
-					continue;
-				case 't':
-					text_put(doc, '\t');
-					continue;
-				case 'u':
-					break;
-				default:
-					p->pos -= 2;
-					return syntax_error(p, "invalid escape");
-			}
-			if (!read_hex4(p, &cp))
-				return syntax_error(p, "invalid \\u escape");
-			if (cp == 0)
-				return syntax_error(p, "\\u0000 is not allowed");
-			if (cp >= 0xDC00 && cp <= 0xDFFF)
-				return syntax_error(p, "lone low surrogate");
-			if (cp >= 0xD800 && cp <= 0xDBFF)
-			{
-				uint32_t	lo;
-
-				if (p->len - p->pos < 6 || p->src[p->pos] != '\\' ||
-					p->src[p->pos + 1] != 'u')
-					return syntax_error(p, "lone high surrogate");
-				p->pos += 2;
-				if (!read_hex4(p, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-					return syntax_error(p, "lone high surrogate");
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			}
-			text_put_utf8(doc, cp);
+			if (st != JOSE_OK)
+				return st;
+			pos = p->pos;
 			continue;
 		}
-		if (c < 0x80)
-		{
-			text_put(doc, c);
-			p->pos++;
-		}
-		else
-		{
-			size_t		n = utf8_sequence_length(p->src + p->pos, p->len - p->pos);
-
-			if (n == 0)
-				return syntax_error(p, "invalid UTF-8");
-			memcpy(doc->text + doc->text_len, p->src + p->pos, n);
-			doc->text_len += n;
-			p->pos += n;
-		}
+		n = utf8_sequence_length(src + pos, len - pos);
+		if (n == 0)
+			return syntax_error(p, "invalid UTF-8");
+		memcpy(out, src + pos, n);
+		out += n;
+		pos += n;
 	}
-	doc->nodes[i].len = (uint32_t) (doc->text_len - start);
-	text_put(doc, '\0');
+	p->pos = pos + 1;			/* closing quote */
+	doc->nodes[i].len = (uint32_t) (out - start);
+	*out++ = '\0';
+	doc->text_len = (size_t) (out - doc->text);
 	*index = i;
 	return JOSE_OK;
+}
+
+/* True when c is an ASCII digit. */
+static inline bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 /* Parse a number per the RFC 8259 grammar into a new number node. */
@@ -326,55 +415,60 @@ static jose_status
 parse_number(parser *p)
 {
 	jose_json  *doc = p->doc;
+	const unsigned char *src = p->src;
+	size_t		len = p->len;
 	size_t		start = p->pos;
+	size_t		pos = start;
 	uint32_t	i;
 
-	if (p->pos < p->len && p->src[p->pos] == '-')
-		p->pos++;
-	if (p->pos >= p->len)
+	if (pos < len && src[pos] == '-')
+		pos++;
+	p->pos = pos;
+	if (pos >= len)
 		return syntax_error(p, "truncated number");
-	if (p->src[p->pos] == '0')
-		p->pos++;
-	else if (p->src[p->pos] >= '1' && p->src[p->pos] <= '9')
-		while (p->pos < p->len && p->src[p->pos] >= '0' && p->src[p->pos] <= '9')
-			p->pos++;
+	if (src[pos] == '0')
+		pos++;
+	else if (src[pos] >= '1' && src[pos] <= '9')
+		while (pos < len && is_digit(src[pos]))
+			pos++;
 	else
 		return syntax_error(p, "invalid number");
-	if (p->pos < p->len && p->src[p->pos] == '.')
+	if (pos < len && src[pos] == '.')
 	{
-		p->pos++;
-		if (p->pos >= p->len || p->src[p->pos] < '0' || p->src[p->pos] > '9')
+		pos++;
+		p->pos = pos;
+		if (pos >= len || !is_digit(src[pos]))
 			return syntax_error(p, "invalid number");
-		while (p->pos < p->len && p->src[p->pos] >= '0' && p->src[p->pos] <= '9')
-			p->pos++;
+		while (pos < len && is_digit(src[pos]))
+			pos++;
 	}
-	if (p->pos < p->len && (p->src[p->pos] == 'e' || p->src[p->pos] == 'E'))
+	if (pos < len && (src[pos] == 'e' || src[pos] == 'E'))
 	{
-		p->pos++;
-		if (p->pos < p->len && (p->src[p->pos] == '+' || p->src[p->pos] == '-'))
-			p->pos++;
-		if (p->pos >= p->len || p->src[p->pos] < '0' || p->src[p->pos] > '9')
+		pos++;
+		if (pos < len && (src[pos] == '+' || src[pos] == '-'))
+			pos++;
+		p->pos = pos;
+		if (pos >= len || !is_digit(src[pos]))
 			return syntax_error(p, "invalid number");
-		while (p->pos < p->len && p->src[p->pos] >= '0' && p->src[p->pos] <= '9')
-			p->pos++;
+		while (pos < len && is_digit(src[pos]))
+			pos++;
 	}
+	p->pos = pos;
 	i = new_node(p, JOSE_JSON_NUMBER);
 	if (i == JOSE_JSON_NONE)
 		return p->err->status;
 	doc->nodes[i].off = (uint32_t) doc->text_len;
-	doc->nodes[i].len = (uint32_t) (p->pos - start);
-	memcpy(doc->text + doc->text_len, p->src + start, p->pos - start);
-	doc->text_len += p->pos - start;
-	text_put(doc, '\0');
+	doc->nodes[i].len = (uint32_t) (pos - start);
+	memcpy(doc->text + doc->text_len, src + start, pos - start);
+	doc->text_len += pos - start;
+	doc->text[doc->text_len++] = '\0';
 	return JOSE_OK;
 }
 
-/* Parse a literal (true, false, null). */
+/* Parse a literal (true, false, null) of n bytes. */
 static jose_status
-parse_literal(parser *p, const char *word, jose_jtype type)
+parse_literal(parser *p, const char *word, size_t n, jose_jtype type)
 {
-	size_t		n = strlen(word);
-
 	if (p->len - p->pos < n || memcmp(p->src + p->pos, word, n) != 0)
 		return syntax_error(p, "unexpected character");
 	p->pos += n;
@@ -418,21 +512,24 @@ check_duplicate_names(parser *p, uint32_t obj)
 
 	if (count <= 16)
 	{
-		uint32_t	idx[16];
+		/* pairwise; the length and first byte settle most pairs without memcmp */
+		name_ref	small[16];
 
 		for (k = 0, i = obj + 1; k < count; k++)
 		{
-			idx[k] = i;
+			small[k].text = doc->text + doc->nodes[i].off;
+			small[k].len = doc->nodes[i].len;
 			i = doc->nodes[i + 1].next;
 		}
 		for (uint32_t a = 0; a < count; a++)
 			for (uint32_t b = a + 1; b < count; b++)
 			{
-				const jose_jnode *x = &doc->nodes[idx[a]];
-				const jose_jnode *y = &doc->nodes[idx[b]];
+				const name_ref *x = &small[a];
+				const name_ref *y = &small[b];
 
-				if (x->len == y->len &&
-					memcmp(doc->text + x->off, doc->text + y->off, x->len) == 0)
+				/* names are NUL-terminated, so an empty name's first byte is '\0' */
+				if (x->len == y->len && x->text[0] == y->text[0] &&
+					memcmp(x->text, y->text, x->len) == 0)
 					return jose_fail(p->err, JOSE_E_JSON,
 									 "The %s is not valid JSON: duplicate member name.",
 									 p->what);
@@ -533,6 +630,8 @@ parse_value(parser *p)
 		return syntax_error(p, "unexpected end of input");
 	switch (p->src[p->pos])
 	{
+		case '"':
+			return parse_string(p, &unused);
 		case '{':
 		case '[':
 			if (++p->depth > p->limits->max_depth)
@@ -542,16 +641,14 @@ parse_value(parser *p)
 			st = parse_container(p, p->src[p->pos] == '{');
 			p->depth--;
 			return st;
-		case '"':
-			return parse_string(p, &unused);
 		case 't':
-			return parse_literal(p, "true", JOSE_JSON_TRUE);
+			return parse_literal(p, "true", 4, JOSE_JSON_TRUE);
 		case 'f':
-			return parse_literal(p, "false", JOSE_JSON_FALSE);
+			return parse_literal(p, "false", 5, JOSE_JSON_FALSE);
 		case 'n':
-			return parse_literal(p, "null", JOSE_JSON_NULL);
+			return parse_literal(p, "null", 4, JOSE_JSON_NULL);
 		default:
-			if (p->src[p->pos] == '-' || (p->src[p->pos] >= '0' && p->src[p->pos] <= '9'))
+			if (p->src[p->pos] == '-' || is_digit(p->src[p->pos]))
 				return parse_number(p);
 			return syntax_error(p, "unexpected character");
 	}
@@ -572,7 +669,7 @@ jose_json_parse(jose_json *doc, const char *src, size_t len,
 	/*
 	 * Decoded strings never grow, and each string or number adds one
 	 * terminator, so twice the input plus one bounds the text; reserving it
-	 * now keeps the hot loop free of capacity checks.
+	 * now keeps the hot loops free of capacity checks.
 	 */
 	need = 2 * len + 1;
 	if (need > doc->text_cap)
@@ -611,6 +708,92 @@ jose_json_parse(jose_json *doc, const char *src, size_t len,
 	return JOSE_OK;
 }
 
+/* True when the len bytes at a and b are equal (short names: no libc call). */
+static inline bool
+bytes_eq(const char *a, const char *b, size_t len)
+{
+	if (len > 8)
+		return memcmp(a, b, len) == 0;
+	for (size_t k = 0; k < len; k++)
+		if (a[k] != b[k])
+			return false;
+	return true;
+}
+
+/* Make dst a copy of src. */
+bool
+jose_json_copy(jose_json *dst, const jose_json *src)
+{
+	dst->n_nodes = 0;
+	dst->text_len = 0;
+	if (src->n_nodes > dst->cap_nodes)
+	{
+		jose_jnode *nodes = realloc(dst->nodes, (size_t) src->n_nodes * sizeof(jose_jnode));
+
+		if (nodes == NULL)
+			return false;
+		dst->nodes = nodes;
+		dst->cap_nodes = src->n_nodes;
+	}
+	if (src->text_len > dst->text_cap)
+	{
+		char	   *text = malloc(src->text_len);
+
+		if (text == NULL)
+			return false;
+		/* as jose_json_parse does: the old text may have held secrets */
+		if (dst->text != NULL)
+			OPENSSL_cleanse(dst->text, dst->text_cap);
+		free(dst->text);
+		dst->text = text;
+		dst->text_cap = src->text_len;
+	}
+	if (src->n_nodes > 0)
+		memcpy(dst->nodes, src->nodes, (size_t) src->n_nodes * sizeof(jose_jnode));
+	if (src->text_len > 0)
+		memcpy(dst->text, src->text, src->text_len);
+	dst->n_nodes = src->n_nodes;
+	dst->text_len = src->text_len;
+	return true;
+}
+
+/*
+ * Look up several members of object obj in one pass over it.  A member is
+ * compared in full only with the names of its length and first byte, so
+ * one pass costs about what one jose_json_member call does.
+ */
+void
+jose_json_find_members(const jose_json *doc, uint32_t obj, const jose_json_name *names,
+					   size_t n, uint32_t *found)
+{
+	uint32_t	i = obj + 1;
+
+	for (size_t k = 0; k < n; k++)
+		found[k] = JOSE_JSON_NONE;
+	if (obj >= doc->n_nodes || doc->nodes[obj].type != JOSE_JSON_OBJECT)
+		return;
+	for (uint32_t m = 0; m < doc->nodes[obj].count; m++)
+	{
+		const char *text = doc->text + doc->nodes[i].off;
+		size_t		len = doc->nodes[i].len;
+
+		for (size_t k = 0; k < n; k++)
+		{
+			/* texts are NUL-terminated: an empty name's first byte is '\0' */
+			if (names[k].len != len || names[k].name[0] != text[0] ||
+				!bytes_eq(text, names[k].name, len))
+				continue;
+			/* first match wins, as with jose_json_member; names are distinct */
+			if (found[k] == JOSE_JSON_NONE)
+			{
+				found[k] = i + 1;
+				break;
+			}
+		}
+		i = doc->nodes[i + 1].next;
+	}
+}
+
 /* The value of member `name` of object node obj, or JOSE_JSON_NONE. */
 uint32_t
 jose_json_member(const jose_json *doc, uint32_t obj, const char *name)
@@ -637,62 +820,98 @@ jose_json_string_eq(const jose_json *doc, uint32_t i, const char *s, size_t len)
 		doc->nodes[i].len == len && memcmp(doc->text + doc->nodes[i].off, s, len) == 0;
 }
 
-/* Append JSON string syntax for s to out. */
+/*
+ * The bytes the writer escapes: control characters, the quote and the
+ * backslash.  Everything else (non-ASCII included) is written as it is.
+ */
+#define WRITE_ESCAPED(c) ((c) < 0x20 || (c) == '"' || (c) == '\\')
+static const unsigned char write_escaped[256] = {JOSE_BYTE_TABLE(WRITE_ESCAPED)};
+
+/* Append one byte (jose_buf_putc without a call when there is room). */
+static inline void
+put_byte(jose_buf *out, char c)
+{
+	if (!out->failed && out->len + 2 <= out->cap)
+	{
+		out->data[out->len++] = c;
+		out->data[out->len] = '\0';
+	}
+	else
+		jose_buf_putc(out, c);
+}
+
+/*
+ * Append JSON string syntax for s to out.  One pass counts the bytes to
+ * escape, so the output is reserved once, at its exact size; the second
+ * copies, escaping as it goes (two-character escapes where JSON has one,
+ * \u00XX for the other control characters).
+ */
 void
 jose_json_write_string(jose_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t		run = 0;
+	const unsigned char *in = (const unsigned char *) s;
+	size_t		escaped = 0;
+	char	   *o;
 
-	jose_buf_putc(out, '"');
 	for (size_t i = 0; i < len; i++)
+		escaped += write_escaped[in[i]];
+	if (len > ((size_t) 1 << 30) || !jose_buf_reserve(out, len + 5 * escaped + 2))
 	{
-		unsigned char c = (unsigned char) s[i];
-		const char *esc = NULL;
-		char		ubuf[7];
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		jose_buf_append(out, s + run, i - run);
-		run = i + 1;
-		switch (c)
-		{
-			case '"':
-				esc = "\\\"";
-				break;
-			case '\\':
-				esc = "\\\\";
-				break;
-			case '\b':
-				esc = "\\b";
-				break;
-			case '\f':
-				esc = "\\f";
-				break;
-			case '\n':
-				esc = "\\n";
-				break;
-			case '\r':
-				esc = "\\r";
-				break;
-			case '\t':
-				esc = "\\t";
-				break;
-			default:
-				ubuf[0] = '\\';
-				ubuf[1] = 'u';
-				ubuf[2] = '0';
-				ubuf[3] = '0';
-				ubuf[4] = hex[c >> 4];
-				ubuf[5] = hex[c & 15];
-				ubuf[6] = '\0';
-				esc = ubuf;
-				break;
-		}
-		jose_buf_puts(out, esc);
+		out->failed = true;
+		return;
 	}
-	jose_buf_append(out, s + run, len - run);
-	jose_buf_putc(out, '"');
+	o = out->data + out->len;
+	*o++ = '"';
+	if (escaped == 0)
+	{
+		memcpy(o, s, len);
+		o += len;
+	}
+	else
+		for (size_t i = 0; i < len; i++)
+		{
+			unsigned char c = in[i];
+
+			if (!write_escaped[c])
+			{
+				*o++ = (char) c;
+				continue;
+			}
+			*o++ = '\\';
+			switch (c)
+			{
+				case '"':
+				case '\\':
+					*o++ = (char) c;
+					break;
+				case '\b':
+					*o++ = 'b';
+					break;
+				case '\f':
+					*o++ = 'f';
+					break;
+				case '\n':
+					*o++ = 'n';
+					break;
+				case '\r':
+					*o++ = 'r';
+					break;
+				case '\t':
+					*o++ = 't';
+					break;
+				default:
+					*o++ = 'u';
+					*o++ = '0';
+					*o++ = '0';
+					*o++ = hex[c >> 4];
+					*o++ = hex[c & 15];
+					break;
+			}
+		}
+	*o++ = '"';
+	*o = '\0';
+	out->len = (size_t) (o - out->data);
 }
 
 /* Append node i and its subtree to out as compact JSON. */
@@ -705,13 +924,13 @@ jose_json_write_node(jose_buf *out, const jose_json *doc, uint32_t i)
 	switch ((jose_jtype) n->type)
 	{
 		case JOSE_JSON_NULL:
-			jose_buf_puts(out, "null");
+			jose_buf_append(out, "null", 4);
 			break;
 		case JOSE_JSON_FALSE:
-			jose_buf_puts(out, "false");
+			jose_buf_append(out, "false", 5);
 			break;
 		case JOSE_JSON_TRUE:
-			jose_buf_puts(out, "true");
+			jose_buf_append(out, "true", 4);
 			break;
 		case JOSE_JSON_NUMBER:
 			jose_buf_append(out, doc->text + n->off, n->len);
@@ -720,30 +939,30 @@ jose_json_write_node(jose_buf *out, const jose_json *doc, uint32_t i)
 			jose_json_write_string(out, doc->text + n->off, n->len);
 			break;
 		case JOSE_JSON_ARRAY:
-			jose_buf_putc(out, '[');
+			put_byte(out, '[');
 			c = i + 1;
 			for (uint32_t k = 0; k < n->count; k++)
 			{
 				if (k > 0)
-					jose_buf_putc(out, ',');
+					put_byte(out, ',');
 				jose_json_write_node(out, doc, c);
 				c = doc->nodes[c].next;
 			}
-			jose_buf_putc(out, ']');
+			put_byte(out, ']');
 			break;
 		case JOSE_JSON_OBJECT:
-			jose_buf_putc(out, '{');
+			put_byte(out, '{');
 			c = i + 1;
 			for (uint32_t k = 0; k < n->count; k++)
 			{
 				if (k > 0)
-					jose_buf_putc(out, ',');
-				jose_json_write_node(out, doc, c);
-				jose_buf_putc(out, ':');
+					put_byte(out, ',');
+				jose_json_write_string(out, doc->text + doc->nodes[c].off, doc->nodes[c].len);
+				put_byte(out, ':');
 				jose_json_write_node(out, doc, c + 1);
 				c = doc->nodes[c + 1].next;
 			}
-			jose_buf_putc(out, '}');
+			put_byte(out, '}');
 			break;
 	}
 }

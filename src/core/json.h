@@ -88,8 +88,29 @@ extern jose_status jose_json_parse(jose_json *doc, const char *src, size_t len,
 								   const jose_json_limits *limits,
 								   const char *what, jose_err *err);
 
+/* Make dst a copy of src (nodes and text); false if out of memory (dst then empty). */
+extern bool jose_json_copy(jose_json *dst, const jose_json *src);
+
 /* The value of member `name` of object node obj, or JOSE_JSON_NONE. */
 extern uint32_t jose_json_member(const jose_json *doc, uint32_t obj, const char *name);
+
+/* A member name to look up with jose_json_find_members (len: strlen(name)). */
+typedef struct jose_json_name
+{
+	const char *name;
+	size_t		len;
+} jose_json_name;
+
+/*
+ * Look up n distinct member names of object node obj in one pass over its
+ * members: found[k] is what jose_json_member(doc, obj, names[k].name)
+ * returns.  The
+ * header and claims checks ask for half a dozen names each; one pass costs
+ * about what one jose_json_member call does.
+ */
+extern void jose_json_find_members(const jose_json *doc, uint32_t obj,
+								   const jose_json_name *names, size_t n,
+								   uint32_t *found);
 
 /* The text of a string or number node. */
 static inline const char *

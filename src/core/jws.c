@@ -20,6 +20,7 @@
 #include "key.h"
 #include "sig.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -35,6 +36,7 @@ jose_workspace_init(jose_workspace *ws)
 	jose_json_init(&ws->header);
 	jose_json_init(&ws->claims);
 	jose_json_init(&ws->outer);
+	jose_json_init(&ws->header_memo.tree);
 }
 
 /* Release a workspace's storage. */
@@ -50,6 +52,8 @@ jose_workspace_free(jose_workspace *ws)
 	jose_buf_free(&ws->out);
 	jose_buf_free(&ws->aux);
 	jose_buf_free(&ws->picked);
+	jose_buf_free(&ws->header_memo.segment);
+	jose_json_free(&ws->header_memo.tree);
 }
 
 /*
@@ -61,8 +65,9 @@ jose_workspace_free(jose_workspace *ws)
 size_t
 jose_workspace_capacity(const jose_workspace *ws, size_t *parts)
 {
-	const jose_json *docs[] = {&ws->header, &ws->claims, &ws->outer};
-	const jose_buf *bufs[] = {&ws->payload, &ws->inner, &ws->scratch, &ws->out, &ws->aux};
+	const jose_json *docs[] = {&ws->header, &ws->claims, &ws->outer, &ws->header_memo.tree};
+	const jose_buf *bufs[] = {&ws->payload, &ws->inner, &ws->scratch, &ws->out, &ws->aux,
+	&ws->picked, &ws->header_memo.segment};
 	size_t		bytes = 0;
 
 	*parts = 0;
@@ -104,6 +109,10 @@ wipe_json(jose_json *doc)
  * Wipe what earlier calls left in the workspace: decrypted plaintext and
  * claims, an inner token, staged key text.  Buffers keep their storage,
  * wiped whole: a shorter later use leaves an earlier one's tail behind.
+ * The header memo stays: it only ever holds the header of a JWS that was
+ * given in the clear (never one that came out of a decryption, see
+ * header_memo_keep), and hosts wipe after every decryption and every
+ * error, which would otherwise empty it for every token.
  */
 void
 jose_workspace_wipe(jose_workspace *ws)
@@ -162,16 +171,24 @@ decode_segment(jose_buf *buf, const char *seg, size_t len, size_t *outlen)
 	return true;
 }
 
-/*
- * Check a header's "crit": a non-empty array of distinct names of members
- * the header has.  Any such name is refused as unsupported, since
- * token_ext implements no extension (RFC 7797 "b64" included).
- */
-jose_status
-jose_header_check_crit(const jose_json *h, jose_err *err)
+/* The registered JWS header members, found in one pass over the header. */
+enum
 {
-	uint32_t	crit = jose_json_member(h, 0, "crit");
+	HDR_ALG, HDR_KID, HDR_TYP, HDR_CTY, HDR_CRIT, HDR_B64, HDR_ZIP, N_HDR
+};
+static const jose_json_name header_names[N_HDR] = {
+	{"alg", 3}, {"kid", 3}, {"typ", 3}, {"cty", 3}, {"crit", 4}, {"b64", 3}, {"zip", 3}
+};
 
+/*
+ * Check a header's "crit" (node crit, or NONE): a non-empty array of
+ * distinct names of members the header has.  Any such name is refused as
+ * unsupported, since token_ext implements no extension (RFC 7797 "b64"
+ * included).
+ */
+static jose_status
+check_crit(const jose_json *h, uint32_t crit, jose_err *err)
+{
 	if (crit != JOSE_JSON_NONE)
 	{
 		const jose_jnode *c = &h->nodes[crit];
@@ -204,34 +221,26 @@ jose_header_check_crit(const jose_json *h, jose_err *err)
 	return JOSE_OK;
 }
 
-/* Check the crit, b64 and zip members of a JWS header. */
-static jose_status
-check_header_extensions(const jose_json *h, jose_err *err)
+/* Check a header's "crit" (see check_crit). */
+jose_status
+jose_header_check_crit(const jose_json *h, jose_err *err)
 {
-	jose_status st = jose_header_check_crit(h, err);
-
-	if (st != JOSE_OK)
-		return st;
-	if (jose_json_member(h, 0, "b64") != JOSE_JSON_NONE)
-		return jose_fail(err, JOSE_E_HEADER,
-						 "The header member \"b64\" is only valid when listed in \"crit\".");
-	if (jose_json_member(h, 0, "zip") != JOSE_JSON_NONE)
-		return jose_fail(err, JOSE_E_HEADER,
-						 "The header member \"zip\" is not allowed in a JWS.");
-	return JOSE_OK;
+	return check_crit(h, jose_json_member(h, 0, "crit"), err);
 }
 
 /*
- * Check the registered header members other than alg: kid, typ and cty
- * are strings (kid bounded), and crit, b64 and zip are as check_header_
- * extensions wants.  Records kid and typ in jws when given.
+ * Check the registered header members other than alg, found[] being the
+ * header_names of the header: kid, typ and cty are strings (kid bounded),
+ * crit is as check_crit wants, and there is no b64 (outside crit) or zip.
+ * Records kid and typ in jws when given.
  */
 static jose_status
-check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
+check_found_members(const jose_json *h, const uint32_t *found, jose_jws *jws, jose_err *err)
 {
 	uint32_t	v;
+	jose_status st;
 
-	v = jose_json_member(h, 0, "kid");
+	v = found[HDR_KID];
 	if (v != JOSE_JSON_NONE)
 	{
 		if (h->nodes[v].type != JOSE_JSON_STRING)
@@ -242,7 +251,7 @@ check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
 		if (jws)
 			jws->kid_node = v;
 	}
-	v = jose_json_member(h, 0, "typ");
+	v = found[HDR_TYP];
 	if (v != JOSE_JSON_NONE)
 	{
 		if (h->nodes[v].type != JOSE_JSON_STRING)
@@ -250,10 +259,29 @@ check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
 		if (jws)
 			jws->typ_node = v;
 	}
-	v = jose_json_member(h, 0, "cty");
+	v = found[HDR_CTY];
 	if (v != JOSE_JSON_NONE && h->nodes[v].type != JOSE_JSON_STRING)
 		return jose_fail(err, JOSE_E_HEADER, "The header member \"cty\" is not a string.");
-	return check_header_extensions(h, err);
+	st = check_crit(h, found[HDR_CRIT], err);
+	if (st != JOSE_OK)
+		return st;
+	if (found[HDR_B64] != JOSE_JSON_NONE)
+		return jose_fail(err, JOSE_E_HEADER,
+						 "The header member \"b64\" is only valid when listed in \"crit\".");
+	if (found[HDR_ZIP] != JOSE_JSON_NONE)
+		return jose_fail(err, JOSE_E_HEADER,
+						 "The header member \"zip\" is not allowed in a JWS.");
+	return JOSE_OK;
+}
+
+/* check_found_members for a header not yet looked at (a signer's extra header). */
+static jose_status
+check_header_members(const jose_json *h, jose_jws *jws, jose_err *err)
+{
+	uint32_t	found[N_HDR];
+
+	jose_json_find_members(h, 0, header_names, N_HDR, found);
+	return check_found_members(h, found, jws, err);
 }
 
 /* Forget what an earlier call left: nothing of it may pass for this token's. */
@@ -266,6 +294,58 @@ jws_reset(jose_workspace *ws, jose_jws *jws)
 	ws->claims.n_nodes = 0;
 }
 
+/* True when the header memo holds this header segment, read under these limits. */
+static bool
+header_memo_matches(const jose_workspace *ws, const char *segment, size_t len,
+					const jose_json_limits *jl)
+{
+	const jose_header_memo *m = &ws->header_memo;
+
+	return m->segment.len == len && len > 0 && m->limits.max_depth == jl->max_depth &&
+		m->limits.max_nodes == jl->max_nodes && memcmp(m->segment.data, segment, len) == 0;
+}
+
+/* True when p points into one of the workspace's buffers. */
+static bool
+in_workspace(const jose_workspace *ws, const char *p)
+{
+	const jose_buf *bufs[] = {&ws->payload, &ws->inner, &ws->scratch, &ws->out, &ws->aux};
+	uintptr_t	at = (uintptr_t) p;
+
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		if (bufs[i]->data != NULL && at >= (uintptr_t) bufs[i]->data &&
+			at < (uintptr_t) bufs[i]->data + bufs[i]->cap)
+			return true;
+	return false;
+}
+
+/*
+ * Keep the header just checked (in ws->header, results in jws) in the memo,
+ * unless the token lives in the workspace: then it came out of a decryption
+ * (a nested token's inner JWS), and its header is plaintext that the host's
+ * wipe must be able to remove.
+ */
+static void
+header_memo_keep(jose_workspace *ws, const jose_jws *jws, const jose_json_limits *jl)
+{
+	jose_header_memo *m = &ws->header_memo;
+
+	if (in_workspace(ws, jws->segment[0]))
+		return;
+	jose_buf_reset(&m->segment);
+	jose_buf_append(&m->segment, jws->segment[0], jws->segment_len[0]);
+	if (m->segment.failed || !jose_json_copy(&m->tree, &ws->header))
+	{
+		/* nothing kept: the next token is read the long way */
+		jose_buf_reset(&m->segment);
+		return;
+	}
+	m->limits = *jl;
+	m->alg = jws->alg;
+	m->kid_node = jws->kid_node;
+	m->typ_node = jws->typ_node;
+}
+
 /* Decode the segments of a split JWS and check its header (see jose_jws_parse). */
 static jose_status
 parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *limits,
@@ -276,20 +356,30 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 	jose_json_limits jl = json_limits(limits);
 	jose_status st;
 	uint32_t	v;
+	uint32_t	found[N_HDR];
 	const char *seg_names[3] = {"header", "payload", "signature"};
+	bool		memo;
 
 	for (int s = 0; s < 3; s++)
 	{
 		jws->segment[s] = c->seg[s];
 		jws->segment_len[s] = c->len[s];
 	}
+
+	/*
+	 * A header segment that passed every check before needs no decoding:
+	 * its bytes decoded then, and the checks below do not depend on the
+	 * other segments, so no error can come from it now.
+	 */
+	memo = !inspect && header_memo_matches(ws, jws->segment[0], jws->segment_len[0], &jl);
+
 	/* decode all three segments into the workspace before parsing anything */
 	jose_buf_reset(&ws->scratch);
 	jose_buf_reset(&ws->payload);
 	if (!jose_buf_reserve(&ws->scratch, JOSE_B64URL_DECODED_MAX(jws->segment_len[0]) +
 						  JOSE_B64URL_DECODED_MAX(jws->segment_len[2])))
 		return jose_fail(err, JOSE_E_NOMEM, "Could not allocate token buffers.");
-	for (int s = 0; s < 3; s++)
+	for (int s = memo ? 1 : 0; s < 3; s++)
 	{
 		jose_buf   *into = (s == 1) ? &ws->payload : &ws->scratch;
 
@@ -310,6 +400,16 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 	jws->payload = (const unsigned char *) ws->payload.data;
 	jws->signature = (const unsigned char *) ws->scratch.data + header_len;
 
+	if (memo)
+	{
+		if (!jose_json_copy(&ws->header, &ws->header_memo.tree))
+			return jose_fail(err, JOSE_E_NOMEM, "Could not allocate token buffers.");
+		jws->alg = ws->header_memo.alg;
+		jws->kid_node = ws->header_memo.kid_node;
+		jws->typ_node = ws->header_memo.typ_node;
+		return JOSE_OK;
+	}
+
 	st = jose_json_parse(&ws->header, ws->scratch.data, header_len, &jl, "header", err);
 	if (st != JOSE_OK)
 		return st;
@@ -318,7 +418,9 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 	if (inspect)
 		return JOSE_OK;
 
-	v = jose_json_member(&ws->header, 0, "alg");
+	/* every member the checks need, in one pass; the checks keep their order */
+	jose_json_find_members(&ws->header, 0, header_names, N_HDR, found);
+	v = found[HDR_ALG];
 	if (v == JOSE_JSON_NONE)
 		return jose_fail(err, JOSE_E_HEADER, "The header has no \"alg\" member.");
 	if (ws->header.nodes[v].type != JOSE_JSON_STRING)
@@ -331,7 +433,10 @@ parse_segments(jose_workspace *ws, const jose_compact *c, const jose_limits *lim
 		return jose_fail(err, JOSE_E_ALG_UNSUPPORTED,
 						 "The header names an algorithm token_ext does not support.");
 
-	return check_header_members(&ws->header, jws, err);
+	st = check_found_members(&ws->header, found, jws, err);
+	if (st == JOSE_OK)
+		header_memo_keep(ws, jws, &jl);
+	return st;
 }
 
 /* Forget the last token, then split token (len bytes) as a JWS into c. */
@@ -407,7 +512,13 @@ jose_status
 jose_jws_parse_compact(jose_workspace *ws, const jose_compact *c, const jose_limits *limits,
 					   jose_jws *jws, jose_err *err)
 {
-	ERR_clear_error();
+	/*
+	 * Start with OpenSSL's error queue empty.  Looking costs less than
+	 * clearing (which walks all of the queue's slots), and it is almost
+	 * always empty already: the core clears it after every failure.
+	 */
+	if (ERR_peek_error() != 0)
+		ERR_clear_error();
 	jws_reset(ws, jws);
 	if (c->count != 3)
 		return jose_fail(err, JOSE_E_ARGUMENT, "The token was not split as a JWS.");

@@ -26,6 +26,27 @@
 #include "bounds.h"
 #include "status.h"
 
+/*
+ * The last JWS header that passed every header check, by the exact
+ * base64url text of its segment.  Tokens from one issuer share their
+ * header, so the next token whose header segment has the same bytes (read
+ * under the same JSON limits) takes the parse tree and the checks' results
+ * from here instead of decoding, parsing and checking the same bytes
+ * again: the outcome is a function of those bytes and limits alone.  A
+ * header that fails a check is never kept, so every refusal is reached the
+ * long way, with its own error; nor is the header of a token that came out
+ * of a decryption (it is plaintext, which jose_workspace_wipe must reach).
+ */
+typedef struct jose_header_memo
+{
+	jose_buf	segment;		/* base64url text of the header; empty: nothing kept */
+	jose_json	tree;			/* what it parsed to */
+	jose_json_limits limits;	/* the limits it was read under */
+	jose_alg	alg;			/* the checks' results, as parse_segments sets them */
+	uint32_t	kid_node;
+	uint32_t	typ_node;
+} jose_header_memo;
+
 /* Reusable buffers for one operation at a time. */
 typedef struct jose_workspace
 {
@@ -38,6 +59,7 @@ typedef struct jose_workspace
 	jose_buf	out;			/* a token being built */
 	jose_buf	aux;			/* the host's staging area (JSON texts) */
 	jose_buf	picked;			/* the keys of a set narrowed by issuer (pointers) */
+	jose_header_memo header_memo;	/* the last JWS header that passed its checks */
 } jose_workspace;
 
 /* A parsed compact JWS; pointers refer to the token and the workspace. */
@@ -58,7 +80,10 @@ typedef struct jose_jws
 /* Prepare an empty workspace. */
 extern void jose_workspace_init(jose_workspace *ws);
 
-/* Wipe what the last call left in the workspace (plaintext, claims); keeps its storage. */
+/*
+ * Wipe what the last call left in the workspace (plaintext, claims); keeps
+ * its storage, and the header memo (a header given in the clear).
+ */
 extern void jose_workspace_wipe(jose_workspace *ws);
 
 /* Release (wiped) the workspace buffers whose storage exceeds keep bytes. */

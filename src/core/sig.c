@@ -64,7 +64,8 @@ jose_sig_verify(jose_key *key, jose_alg alg, const unsigned char *data, size_t l
 			if (st != JOSE_OK)
 				return st;
 			diff = CRYPTO_memcmp(mac, sig, info->hash_len);
-			OPENSSL_cleanse(mac, sizeof(mac));
+			/* the bytes HMAC wrote (the rest of mac was never touched) */
+			OPENSSL_cleanse(mac, info->hash_len);
 			if (diff != 0)
 				return jose_fail(err, JOSE_E_SIGNATURE,
 								 "The signature does not match the key.");

@@ -76,5 +76,6 @@ extern void suite_security(void);
 extern void suite_forward(void);
 extern void suite_shared(void);
 extern void suite_idp(void);
+extern void suite_differential(void);
 
 #endif

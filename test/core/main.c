@@ -123,6 +123,7 @@ main(void)
 	suite_forward();
 	suite_shared();
 	suite_idp();
+	suite_differential();
 	printf("1..%d\n", n_tests);
 	printf("RESULT %d %d %d\n", n_passed, n_failed, n_skipped);
 	return n_failed == 0 ? 0 : 1;

@@ -901,8 +901,9 @@ workspace_capacity_counts_storage(void)
 	CHECK_STATUS(jose_jws_parse_claims(&ws, &jws, &limits, &err), JOSE_OK);
 	bytes = jose_workspace_capacity(&ws, &parts);
 	sum = jose_json_capacity(&ws.header) + jose_json_capacity(&ws.claims) +
-		jose_json_capacity(&ws.outer) + ws.payload.cap + ws.inner.cap + ws.scratch.cap +
-		ws.out.cap + ws.aux.cap;
+		jose_json_capacity(&ws.outer) + jose_json_capacity(&ws.header_memo.tree) +
+		ws.payload.cap + ws.inner.cap + ws.scratch.cap + ws.out.cap + ws.aux.cap + ws.picked.cap +
+		ws.header_memo.segment.cap;
 	CHECKF(bytes == sum, "%zu != %zu", bytes, sum);
 	/* the header and claims trees, and the decoded payload at least */
 	CHECKF(parts >= 3 && bytes >= jws.payload_len, "%zu parts, %zu bytes", parts, bytes);

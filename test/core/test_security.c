@@ -15,6 +15,7 @@
 #include "../../src/core/jwk.h"
 #include "../../src/core/keygen.h"
 #include "../../src/core/pkey.h"
+#include "../../src/core/token.h"
 
 #include <stdlib.h>
 
@@ -211,6 +212,79 @@ workspace_wipe_after_decrypt(void)
 	jose_workspace_free(&ws);
 }
 
+/*
+ * The header memo keeps headers given in the clear only: the inner JWS of
+ * a nested token is decrypted plaintext, so its header must not outlive
+ * the host's wipe there.  A cleartext header stays (it is the caller's own
+ * public input), and verifying a nested token leaves it as it was.
+ */
+static void
+decrypted_header_not_memoized(void)
+{
+	static const char hs_jwk[] = "{\"kty\":\"oct\",\"kid\":\"inner-kid-marker\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow\"}";
+	static const char dir_jwk[] = "{\"kty\":\"oct\",\"alg\":\"dir\",\"k\":\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\"}";
+	static const unsigned char claims[] = "{\"sub\":\"a\"}";
+	jose_workspace ws;
+	jose_keyset *hs = NULL;
+	jose_keyset *dir = NULL;
+	jose_jwe_encrypt_opts o = {0};
+	jose_limits limits = {JOSE_DEFAULT_MAX_TOKEN_SIZE, JOSE_DEFAULT_MAX_JSON_DEPTH,
+	JOSE_DEFAULT_MAX_JSON_VALUES, JOSE_DEFAULT_MAX_PBES2_COUNT};
+	jose_token_policy p = {0};
+	jose_token	tok;
+	jose_jws	jws;
+	jose_err	err;
+	char	   *clear;
+	char	   *nested;
+
+	jose_workspace_init(&ws);
+	CHECK_STATUS(jose_keyset_from_jwk_text(hs_jwk, strlen(hs_jwk), &hs, &err), JOSE_OK);
+	CHECK_STATUS(jose_keyset_from_jwk_text(dir_jwk, strlen(dir_jwk), &dir, &err), JOSE_OK);
+	if (hs == NULL || dir == NULL)
+		return;
+	/* a cleartext JWS without kid, and a nested one whose inner header names the kid */
+	CHECK_STATUS(jose_jws_sign(&ws, hs, JOSE_ALG_HS256, "{\"kid\":\"x\"}", 11, claims,
+							   sizeof(claims) - 1, true, &limits, &err), JOSE_OK);
+	clear = strndup(ws.out.data, ws.out.len);
+	CHECK_STATUS(jose_jws_sign(&ws, hs, JOSE_ALG_HS256, NULL, 0, claims, sizeof(claims) - 1,
+							   true, &limits, &err), JOSE_OK);
+	o.enc = JOSE_JWE_A256GCM;
+	o.cty = "JWT";
+	{
+		char	   *inner = strndup(ws.out.data, ws.out.len);
+
+		CHECK_STATUS(jose_jwe_encrypt(&ws, dir, &o, (const unsigned char *) inner, strlen(inner),
+									  &limits, &err), JOSE_OK);
+		free(inner);
+	}
+	nested = strndup(ws.out.data, ws.out.len);
+
+	p.claims.now = 1700000000;
+	CHECK_STATUS(jose_token_verify(&ws, nested, strlen(nested), hs, dir, &p, &limits, &tok, &err),
+				 JOSE_OK);
+	CHECK(tok.form == JOSE_FORM_NESTED);
+	CHECK(ws.header_memo.segment.len == 0);
+
+	/* a cleartext header is kept, and a nested token after it leaves it alone */
+	CHECK_STATUS(jose_jws_verify(&ws, clear, strlen(clear), hs, 0, &limits, &jws, &err), JOSE_OK);
+	CHECK(ws.header_memo.segment.len > 0 &&
+		  memcmp(ws.header_memo.segment.data, clear, ws.header_memo.segment.len) == 0);
+	CHECK_STATUS(jose_token_verify(&ws, nested, strlen(nested), hs, dir, &p, &limits, &tok, &err),
+				 JOSE_OK);
+	CHECK(memcmp(ws.header_memo.segment.data, clear, ws.header_memo.segment.len) == 0);
+	CHECK(memmem(ws.header_memo.tree.text, ws.header_memo.tree.text_len, "inner-kid-marker", 16) == NULL);
+
+	/* the wipe removes the inner token's plaintext everywhere else */
+	jose_workspace_wipe(&ws);
+	CHECK(memmem(ws.header.text, ws.header.text_cap, "inner-kid-marker", 16) == NULL);
+	CHECK(memmem(ws.inner.data, ws.inner.cap, "inner-kid-marker", 16) == NULL);
+	free(clear);
+	free(nested);
+	jose_keyset_free(hs);
+	jose_keyset_free(dir);
+	jose_workspace_free(&ws);
+}
+
 /* A host check that always asks to stop. */
 static bool
 always_interrupted(void)
@@ -256,6 +330,7 @@ suite_security(void)
 	RUN(key_text_shapes);
 	RUN(keyring_row_rules);
 	RUN(workspace_wipe_after_decrypt);
+	RUN(decrypted_header_not_memoized);
 	RUN(long_work_stops_on_interrupt);
 	RUN(untrusted_text_is_quoted);
 }

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "../../src/core/forward.h"
+#include "../../src/core/b64url.h"
 #include "../../src/core/hmac.h"
 #include "../../src/core/jwe.h"
 #include "../../src/core/jwk.h"
@@ -35,6 +36,7 @@
 #include "../../src/core/pkey.h"
 #include "../../src/core/token.h"
 #include "seeds.h"
+#include "../core/ref_readers.h"
 
 static jose_workspace ws;
 static jose_keyset *hmac_keys,
@@ -130,6 +132,81 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Abort unless the core's and 0.1.0's JSON readers (and writers) agree on the input. */
+static void
+check_json_readers_agree(const char *in, size_t len)
+{
+	static jose_json a,
+				b;
+	static const jose_json_limits shapes[] = {{32, 10000}, {3, 20}};
+	jose_err	ea;
+	jose_err	eb;
+
+	for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++)
+	{
+		jose_status sa = jose_json_parse(&a, in, len, &shapes[s], "payload", &ea);
+		jose_status sb = ref_json_parse(&b, in, len, &shapes[s], "payload", &eb);
+		bool		same = sa == sb && a.n_nodes == b.n_nodes &&
+			(sa == JOSE_OK || strcmp(ea.detail, eb.detail) == 0);
+
+		for (uint32_t i = 0; same && i < a.n_nodes; i++)
+		{
+			const jose_jnode *x = &a.nodes[i];
+			const jose_jnode *y = &b.nodes[i];
+
+			same = x->type == y->type && x->count == y->count && x->next == y->next &&
+				x->off == y->off && x->len == y->len &&
+				((x->type != JOSE_JSON_STRING && x->type != JOSE_JSON_NUMBER) ||
+				 memcmp(a.text + x->off, b.text + y->off, (size_t) x->len + 1) == 0);
+		}
+		if (!same)
+		{
+			fprintf(stderr, "the JSON readers disagree on: %.*s\n", (int) len, in);
+			abort();
+		}
+		if (sa == JOSE_OK)
+		{
+			/* and what was read is written back alike */
+			jose_buf	wa = {0};
+			jose_buf	wb = {0};
+
+			jose_json_write_node(&wa, &a, 0);
+			ref_json_write_node(&wb, &a, 0);
+			same = wa.failed == wb.failed && wa.len == wb.len &&
+				(wa.len == 0 || memcmp(wa.data, wb.data, wa.len) == 0);
+			jose_buf_free(&wa);
+			jose_buf_free(&wb);
+			if (!same)
+			{
+				fprintf(stderr, "the JSON writers disagree on: %.*s\n", (int) len, in);
+				abort();
+			}
+		}
+	}
+}
+
+/* Abort unless the core's and 0.1.0's base64url decoders agree on the input. */
+static void
+check_b64url_decoders_agree(const char *in, size_t len)
+{
+	static unsigned char a[4096],
+				b[4096];
+	size_t		na = 0,
+				nb = 0;
+	bool		oka,
+				okb;
+
+	if (len > 4096)
+		return;
+	oka = jose_b64url_decode(in, len, a, &na);
+	okb = ref_b64url_decode(in, len, b, &nb);
+	if (oka != okb || (oka && (na != nb || memcmp(a, b, na) != 0)))
+	{
+		fprintf(stderr, "the base64url decoders disagree on: %.*s\n", (int) len, in);
+		abort();
+	}
+}
+
 /* One input through every parser. */
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 int
@@ -144,6 +221,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	static const jose_token_policy any_form = {.claims.now = 1700000000};
 	int			accepted = 0;
 
+	check_json_readers_agree(tok, len);
+	check_b64url_decoders_agree(tok, len);
 	accepted |= jose_jws_verify(&ws, tok, len, hmac_keys, 0, &limits, &jws, &err) == JOSE_OK;
 	if (accepted)
 		(void) jose_jws_parse_claims(&ws, &jws, &limits, &err);

@@ -64,7 +64,7 @@ sqlite_seeds() {
 }
 
 fuzz fuzz_core "fuzz the core parsers" "${FUZZ_SECONDS:-45}" key_seeds \
-  fuzz_core.c ../../src/core/*.c -lcrypto -lm
+  fuzz_core.c ../core/ref_readers.c ../../src/core/*.c -lcrypto -lm
 if [ -f /usr/include/sqlite3.h ]; then
   fuzz fuzz_sqlite "fuzz the SQLite glue through SQL" "${FUZZ_SQLITE_SECONDS:-30}" sqlite_seeds \
     -DSQLITE_CORE fuzz_sqlite.c ../../src/sqlite/*.c ../../src/core/*.c -lsqlite3 -lcrypto -lm -lpthread
