@@ -161,7 +161,11 @@ CREATE FUNCTION t.fwd_value(c fwd_case) RETURNS text
 LANGUAGE sql STABLE
 AS $$
   SELECT CASE c.mangle
-           WHEN 'mac' THEN left(r, -1) || CASE right(r, 1) WHEN 'A' THEN 'B' ELSE 'A' END
+           -- the MAC's first character: all six of its bits are used, so the
+           -- altered MAC stays canonical base64url (the last one's are not)
+           WHEN 'mac' THEN array_to_string((string_to_array(r, '.'))[1:7]
+                                           || (CASE left((string_to_array(r, '.'))[8], 1) WHEN 'A' THEN 'B' ELSE 'A' END
+                                               || substr((string_to_array(r, '.'))[8], 2)), '.')
            WHEN 'claims' THEN array_to_string((string_to_array(r, '.'))[1:6]
                                               || t.b64url(replace(t.alice(), 'a11ce', 'b0b00'))
                                               || (string_to_array(r, '.'))[8:8], '.')

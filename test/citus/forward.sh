@@ -78,9 +78,11 @@ tap "$(has "$out" 'none|0' && has "$out" 'forwarded claims refused' &&
        has "$out" 'The value is not a forwarded-claims record.'; echo $?)" \
   "worker1 directly: a random value gives no claims and no note, and a WARNING says it is not a record" "$out"
 
-# 2. the genuine record with its MAC altered (last character)
-last=${REC: -1}; other=A; [ "$last" = A ] && other=B
-out=$(on_worker citus_app "${REC%?}$other")
+# 2. the genuine record with its MAC altered: its first character, whose six
+# bits are all used, so the altered MAC is still canonical base64url (the
+# last character's low bits are not, and changing them is refused earlier)
+mac=${REC##*.}; first=${mac:0:1}; other=A; [ "$first" = A ] && other=B
+out=$(on_worker citus_app "${REC%.*}.$other${mac:1}")
 tap "$(has "$out" 'none|0' && has "$out" 'MAC does not verify'; echo $?)" \
   "worker1 directly: alice's record with one character of its MAC changed gives nothing (MAC does not verify)" "$out"
 
