@@ -32,6 +32,7 @@ typedef struct parser
 	const jose_json_limits *limits;
 	const char *what;
 	jose_err   *err;
+	bool		loose;			/* whitespace between tokens, or an escape, seen */
 } parser;
 
 /*
@@ -104,10 +105,12 @@ syntax_error(parser *p, const char *problem)
 					 p->what, problem, p->pos);
 }
 
-/* Skip the four JSON whitespace characters. */
+/* Skip the four JSON whitespace characters, noting that there were some. */
 static inline void
 skip_ws(parser *p)
 {
+	size_t		start = p->pos;
+
 	while (p->pos < p->len)
 	{
 		unsigned char c = p->src[p->pos];
@@ -116,6 +119,8 @@ skip_ws(parser *p)
 			break;
 		p->pos++;
 	}
+	if (p->pos != start)
+		p->loose = true;
 }
 
 /* Make room for one more node; false (err set) at the limit or out of memory. */
@@ -381,7 +386,10 @@ parse_string(parser *p, uint32_t *index)
 			return syntax_error(p, "control character in string");
 		if (c == '\\')
 		{
-			jose_status st = parse_escape(p, &out);
+			jose_status st;
+
+			p->loose = true;
+			st = parse_escape(p, &out);
 
 			if (st != JOSE_OK)
 				return st;
@@ -665,6 +673,7 @@ jose_json_parse(jose_json *doc, const char *src, size_t len,
 
 	doc->n_nodes = 0;
 	doc->text_len = 0;
+	doc->compact = false;
 
 	/*
 	 * Decoded strings never grow, and each string or number adds one
@@ -693,6 +702,7 @@ jose_json_parse(jose_json *doc, const char *src, size_t len,
 	p.limits = limits;
 	p.what = what;
 	p.err = err;
+	p.loose = false;
 
 	if ((st = parse_value(&p)) != JOSE_OK)
 	{
@@ -705,6 +715,7 @@ jose_json_parse(jose_json *doc, const char *src, size_t len,
 		doc->n_nodes = 0;
 		return syntax_error(&p, "trailing characters after the value");
 	}
+	doc->compact = !p.loose;
 	return JOSE_OK;
 }
 

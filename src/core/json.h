@@ -65,6 +65,12 @@ typedef struct jose_json
 	char	   *text;			/* decoded strings and number texts */
 	size_t		text_len;
 	size_t		text_cap;
+
+	/*
+	 * The last parse's text had no whitespace between tokens and no escape:
+	 * it is already the compact form jose_json_write_node would write.
+	 */
+	bool		compact;
 } jose_json;
 
 /* Index meaning "no such node". */

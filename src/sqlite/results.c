@@ -36,36 +36,6 @@ sq_result_json(sqlite3_context *ctx, const jose_buf *buf)
 }
 
 /*
- * True when JSON text (known to be valid) is already in the compact form
- * jose_json_write_node writes: no backslash anywhere (so strings are copied
- * as they are, and each '"' opens or closes one) and no whitespace outside
- * strings.  Strings, most of a claims set, are skipped with memchr.
- */
-static bool
-is_compact_json(const char *p, size_t len)
-{
-	const char *end = p + len;
-
-	if (memchr(p, '\\', len) != NULL)
-		return false;
-	while (p < end)
-	{
-		const char *quote = memchr(p, '"', (size_t) (end - p));
-		const char *stop = quote ? quote : end;
-
-		for (; p < stop; p++)
-			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-				return false;
-		if (quote == NULL)
-			break;
-		if ((quote = memchr(quote + 1, '"', (size_t) (end - quote - 1))) == NULL)
-			return false;
-		p = quote + 1;
-	}
-	return true;
-}
-
-/*
  * Return the verified claims (c->ws.claims) as compact JSON text: the
  * payload they were parsed from (tok->payload) when it is compact already
  * (most tokens), else the tree written out.
@@ -75,7 +45,7 @@ sq_result_claims(sqlite3_context *ctx, sq_conn *c, const jose_token *tok)
 {
 	const char *src = (const char *) tok->payload;
 
-	if (src != NULL && is_compact_json(src, tok->payload_len))
+	if (src != NULL && c->ws.claims.compact)
 	{
 		sqlite3_result_text(ctx, src, (int) tok->payload_len, SQLITE_TRANSIENT);
 		sqlite3_result_subtype(ctx, SQ_JSON_SUBTYPE);

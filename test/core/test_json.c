@@ -558,6 +558,56 @@ writer_round_trip(void)
 	}
 }
 
+/*
+ * doc->compact: set when the text had no whitespace between tokens and no
+ * escape, so a glue may return the text as it came instead of writing the
+ * tree; whenever it is set the writer's output is the input, byte for byte.
+ */
+static void
+compact_flag_means_written_form(void)
+{
+	static const struct
+	{
+		const char *in;
+		bool		compact;
+	}			cases[] = {
+		{"{\"sub\":\"a b\",\"n\":[1,2.50,-0,1e5,true,null],\"o\":{}}", true},
+		{"\"\xC3\xA9 \t?\"", false},	/* a tab inside a string is a control character: refused */
+		{"\"\xC3\xA9 x\"", true},		/* a space inside a string is no whitespace between tokens */
+		{"[]", true}, {"0", true}, {"\"\"", true},
+		{" {}", false}, {"{} ", false}, {"{\"a\" :1}", false}, {"{\"a\": 1}", false},
+		{"[1,\n2]", false}, {"[1 ,2]", false}, {"{\"a\":1\r}", false},
+		{"\"\\/\"", false}, {"{\"\\u0061\":1}", false}, {"\"\\u0001\"", false},
+	};
+	jose_json	doc;
+
+	jose_json_init(&doc);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		jose_status st = parse(&doc, cases[i].in);
+
+		if (strchr(cases[i].in, '\t') != NULL)
+		{
+			CHECKF(st == JOSE_E_JSON && !doc.compact, "%s", cases[i].in);
+			continue;
+		}
+		CHECKF(st == JOSE_OK && doc.compact == cases[i].compact, "%s: compact %d", cases[i].in,
+			   (int) doc.compact);
+		if (st == JOSE_OK && doc.compact)
+		{
+			char	   *out = rewrite(cases[i].in);
+
+			CHECKF(out != NULL && strcmp(out, cases[i].in) == 0, "%s written as %s", cases[i].in,
+				   out ? out : "(nothing)");
+			free(out);
+		}
+	}
+	/* a failed parse after a compact one does not keep the flag */
+	CHECK(parse(&doc, "{\"a\":1}") == JOSE_OK && doc.compact);
+	CHECK(parse(&doc, "{\"a\":1,}") == JOSE_E_JSON && !doc.compact);
+	jose_json_free(&doc);
+}
+
 void
 suite_json(void)
 {
@@ -572,4 +622,5 @@ suite_json(void)
 	RUN(tree_navigation);
 	RUN(reuse_and_failure_reset);
 	RUN(writer_round_trip);
+	RUN(compact_flag_means_written_form);
 }

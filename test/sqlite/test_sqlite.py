@@ -143,6 +143,26 @@ def results_have_sqlite_types():
 
 
 @test
+def claims_come_back_as_compact_json():
+    """a compact payload comes back byte for byte; whitespace or escapes are written out compactly"""
+    conn = connect()
+    cases = [
+        ('{"sub":"a b","n":[1,2.50,-0,1e5],"o":{},"t":true}', '{"sub":"a b","n":[1,2.50,-0,1e5],"o":{},"t":true}'),
+        ('{"sub":"\\u00e9\\u20ac"}', '{"sub":"\u00e9\u20ac"}'),
+        ('{"sub":"x\\"y"}', '{"sub":"x\\"y"}'),
+        ('{"sub":"\\/"}', '{"sub":"/"}'),
+        (' { "sub" : "a" ,\n "n" : [ 1 , 2 ] } ', '{"sub":"a","n":[1,2]}'),
+        ('{"sub":"a"}\r\n', '{"sub":"a"}'),
+    ]
+    for payload, want in cases:
+        t = one(conn, 'SELECT jwt_sign_raw(?, ?)', payload, SECRET)
+        for fn in ('jwt_verify', 'jwt_try_verify'):
+            got = one(conn, 'SELECT %s(?, ?)' % fn, t, SECRET)
+            equal(got, want, '%s of %r' % (fn, payload))
+            equal(one(conn, 'SELECT json_valid(?)', got), 1, 'valid JSON: ' + got)
+
+
+@test
 def claims_and_key_caches_are_per_connection():
     """jwt_authenticate in one connection leaves another's claims and key cache untouched"""
     a, b = connect(), connect()
