@@ -158,6 +158,18 @@ SELECT rv_auth(rv_tok('{"sub":"u"}')) AS store_altered;
 ROLLBACK;
 SELECT rv_auth(rv_tok('{"sub":"u"}')) AS store_restored;
 
+-- the trigger function fires only after statements on jwt.revocation
+CREATE TABLE rv_other (x integer);
+CREATE TRIGGER rv_other_changed AFTER INSERT ON rv_other
+    FOR EACH STATEMENT EXECUTE FUNCTION jwt.revocation_trigger();
+SELECT t.outcome('INSERT INTO rv_other VALUES (1)') AS on_another_table;
+DROP TABLE rv_other;
+CREATE TRIGGER rv_row AFTER INSERT ON jwt.revocation
+    FOR EACH ROW EXECUTE FUNCTION jwt.revocation_trigger();
+SELECT t.outcome($$INSERT INTO jwt.revocation (jti, expires_at) VALUES ('j-row', now() + interval '1 hour')$$) AS for_each_row;
+DROP TRIGGER rv_row ON jwt.revocation;
+SELECT t.outcome('SELECT jwt.revocation_trigger()') AS called_directly;
+
 DELETE FROM jwt.revocation;
 REVOKE ALL ON SCHEMA t FROM regress_rv_user;
 REVOKE ALL ON FUNCTION t.outcome(text), rv_auth(text), rv_tok(text, text) FROM regress_rv_user;
