@@ -148,6 +148,18 @@ SELECT kr_auth(:'old_tok') AS old_key_after_not_after,
 -- the future key becomes usable when its window opens
 UPDATE jwt.keyring SET not_before = now() - interval '1 second' WHERE kid = 'kr-future';
 SELECT kr_auth(kr_tok('kr-future', '{"sub":"future"}', 'keyring-test-future-key-secret!!')) AS window_opened;
+-- open-ended windows written as -infinity and infinity: valid now, and
+-- infinity never ends (the sentinels are read as infinite, not as numbers)
+INSERT INTO jwt.keyring (kid, purposes, alg, key, not_before, not_after) VALUES
+  ('kr-forever', '{verify}', 'HS256', kr_jwk('keyring-test-forever-key-secret!'), '-infinity', 'infinity');
+SELECT kr_auth(kr_tok('kr-forever', '{"sub":"forever"}', 'keyring-test-forever-key-secret!')) AS infinite_window;
+UPDATE jwt.keyring SET not_before = now() - interval '1 hour' WHERE kid = 'kr-forever';
+SELECT kr_auth(kr_tok('kr-forever', '{"sub":"forever"}', 'keyring-test-forever-key-secret!')) AS until_infinity;
+UPDATE jwt.keyring SET not_before = 'infinity', not_after = NULL WHERE kid = 'kr-forever';
+SELECT kr_auth(kr_tok('kr-forever', '{"sub":"forever"}', 'keyring-test-forever-key-secret!')) AS from_infinity;
+SELECT t.outcome($$UPDATE jwt.keyring SET not_before = 'infinity', not_after = 'infinity' WHERE kid = 'kr-forever' RETURNING kid$$) AS infinity_to_infinity;
+SELECT t.outcome($$UPDATE jwt.keyring SET not_before = now(), not_after = '-infinity' WHERE kid = 'kr-forever' RETURNING kid$$) AS ends_at_minus_infinity;
+DELETE FROM jwt.keyring WHERE kid = 'kr-forever';
 -- a deleted key stops working at once
 DELETE FROM jwt.keyring WHERE kid = 'kr-new';
 SELECT kr_auth(kr_tok('kr-new', '{"sub":"new"}', 'keyring-test-new-rotated-secret!')) AS deleted_key;

@@ -158,6 +158,12 @@ SELECT rv_auth(rv_tok('{"sub":"u"}')) AS store_altered;
 ROLLBACK;
 SELECT rv_auth(rv_tok('{"sub":"u"}')) AS store_restored;
 
+-- an entry that never expires ('infinity') counts, and is never pruned
+INSERT INTO jwt.revocation (jti, expires_at) VALUES ('j-forever', 'infinity');
+SELECT rv_auth(rv_tok('{"sub":"u","jti":"j-forever"}')) AS revoked_forever;
+SELECT jwt.revocation_prune() AS pruned;
+SELECT count(*) AS kept FROM jwt.revocation WHERE jti = 'j-forever';
+DELETE FROM jwt.revocation WHERE jti = 'j-forever';
 -- the trigger function fires only after statements on jwt.revocation
 CREATE TABLE rv_other (x integer);
 CREATE TRIGGER rv_other_changed AFTER INSERT ON rv_other

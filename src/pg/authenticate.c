@@ -58,7 +58,7 @@ static void
 policy_claims(jose_claims_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->now = (double) (GetCurrentTransactionStartTimestamp() - SetEpochTimestamp()) / 1000000.0;
+	o->now = glue_unix_seconds(GetCurrentTransactionStartTimestamp());
 	o->leeway = token_ext_leeway;
 	if (token_ext_audience && token_ext_audience[0])
 	{

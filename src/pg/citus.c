@@ -106,7 +106,7 @@ static ExecutorStart_hook_type prev_executor_start = NULL;
 static int64
 unix_us(TimestampTz t)
 {
-	return (int64) (t - SetEpochTimestamp());
+	return (int64) (t - GLUE_UNIX_EPOCH);
 }
 
 /*

@@ -127,6 +127,16 @@ extern jose_alg_set glue_alg_argument(FunctionCallInfo fcinfo, int argno);
 extern const char *glue_text_arg(FunctionCallInfo fcinfo, int argno, size_t *len);
 
 /*
+ * 1970-01-01 00:00:00 UTC as a TimestampTz: what SetEpochTimestamp()
+ * returns, as a constant (SetEpochTimestamp computes it through
+ * tm2timestamp on every call, a tenth of an HS256 verification).
+ */
+#define GLUE_UNIX_EPOCH ((TimestampTz) -((POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY))
+
+/* Unix seconds of a timestamptz; -infinity and infinity are -HUGE_VAL and HUGE_VAL. */
+extern double glue_unix_seconds(TimestampTz t);
+
+/*
  * Read the claim options audience, issuer, leeway, required and at from
  * arguments first .. first + 4 (NULL: the default).
  */

@@ -200,13 +200,6 @@ remember_issuer(const char *issuer, size_t len)
 	return true;
 }
 
-/* Unix seconds of a timestamptz, for the core's window check. */
-static double
-unix_seconds(TimestampTz t)
-{
-	return (double) (t - SetEpochTimestamp()) / 1000000.0;
-}
-
 /* Purpose bits of a text[] value; sets *bad on a NULL element, an unknown name or a wrong shape. */
 static unsigned
 purposes_of(Datum value, bool *bad)
@@ -282,14 +275,14 @@ read_row(HeapTuple tuple, TupleDesc desc, jose_keyring_row *row, TimestampTz *nb
 	{
 		*nb = DatumGetTimestampTz(v);
 		row->has_not_before = true;
-		row->not_before = unix_seconds(*nb);
+		row->not_before = glue_unix_seconds(*nb);
 	}
 	v = heap_getattr(tuple, located.attnum[COL_NOT_AFTER], desc, &isnull);
 	if (!isnull)
 	{
 		*na = DatumGetTimestampTz(v);
 		row->has_not_after = true;
-		row->not_after = unix_seconds(*na);
+		row->not_after = glue_unix_seconds(*na);
 	}
 	(void) heap_getattr(tuple, located.attnum[COL_CREATED_AT], desc, &isnull);
 	row->has_created_at = !isnull;

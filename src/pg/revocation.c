@@ -67,13 +67,6 @@ static bool cache_valid = false;
 /* Bumped whenever the cached store may have changed (see glue_revocation_generation). */
 static uint64 revocation_generation = 1;
 
-/* Unix seconds of a timestamptz. */
-static double
-unix_seconds(TimestampTz t)
-{
-	return (double) (t - SetEpochTimestamp()) / 1000000.0;
-}
-
 /* The OID of the revocation table; raises when it is missing or altered. */
 static Oid
 revocation_oid(void)
@@ -124,7 +117,7 @@ time_column(HeapTuple tuple, TupleDesc desc, int col, double *seconds)
 
 	if (isnull)
 		return false;
-	*seconds = unix_seconds(DatumGetTimestampTz(v));
+	*seconds = glue_unix_seconds(DatumGetTimestampTz(v));
 	return true;
 }
 

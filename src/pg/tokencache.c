@@ -26,7 +26,6 @@
  */
 #include "glue.h"
 
-#include <math.h>
 
 #include "access/htup_details.h"
 #include "funcapi.h"
@@ -45,17 +44,6 @@ void
 glue_policy_changed(void)
 {
 	policy_generation++;
-}
-
-/* Unix seconds of a timestamptz (infinite for the open ends). */
-static double
-unix_seconds(TimestampTz t)
-{
-	if (TIMESTAMP_IS_NOBEGIN(t))
-		return -HUGE_VAL;
-	if (TIMESTAMP_IS_NOEND(t))
-		return HUGE_VAL;
-	return (double) (t - SetEpochTimestamp()) / 1000000.0;
 }
 
 /* The backend's cache, with the current bounds, emptied if stale. */
@@ -100,7 +88,7 @@ glue_token_cache_get(const char *token, size_t len, TimestampTz at, glue_verifie
 	glue_keyring_confirm();
 	glue_revocation_confirm();
 	c = token_cache();
-	v = jose_tokencache_get(c, token, len, unix_seconds(at));
+	v = jose_tokencache_get(c, token, len, glue_unix_seconds(at));
 	if (v == NULL)
 		return false;
 	/* data: the claims' length, the claims and a NUL, then the jsonb */
@@ -139,8 +127,8 @@ glue_token_cache_put(const char *token, size_t len, const jose_claim_times *time
 	memset(&v, 0, sizeof(v));
 	v.times = *times;
 	v.leeway = token_ext_leeway;
-	v.valid_from = unix_seconds(valid_from);
-	v.valid_until = unix_seconds(valid_until);
+	v.valid_from = glue_unix_seconds(valid_from);
+	v.valid_until = glue_unix_seconds(valid_until);
 	v.data = data;
 	v.data_len = sizeof(n) + claims_len + 1 + jsonb_len;
 	jose_tokencache_put(c, token, len, &v);

@@ -45,19 +45,27 @@ typedef struct verify_args
 	jose_token_policy policy;
 } verify_args;
 
-/*
- * 1970-01-01 00:00:00 UTC as a TimestampTz: what SetEpochTimestamp()
- * returns, as a constant (SetEpochTimestamp computes it through
- * tm2timestamp on every call, a tenth of an HS256 verification).
- */
-#define UNIX_EPOCH_TIMESTAMP ((TimestampTz) -((POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY))
-
 /* Seconds in an interval, as EXTRACT(epoch) counts them. */
 static double
 interval_seconds(const Interval *iv)
 {
 	return (double) iv->time / 1000000.0 + (double) iv->day * SECS_PER_DAY +
 		(double) iv->month * DAYS_PER_MONTH * SECS_PER_DAY;
+}
+
+/*
+ * Unix seconds of a timestamptz.  The open ends are infinite, not the
+ * finite arithmetic of their sentinels: infinity minus the epoch overflows
+ * int64, and a key valid until 'infinity' would read as long expired.
+ */
+double
+glue_unix_seconds(TimestampTz t)
+{
+	if (TIMESTAMP_IS_NOBEGIN(t))
+		return -HUGE_VAL;
+	if (TIMESTAMP_IS_NOEND(t))
+		return HUGE_VAL;
+	return (double) (t - GLUE_UNIX_EPOCH) / 1000000.0;
 }
 
 /* A text argument as pointer and length, or NULL when the argument is NULL. */
@@ -137,7 +145,7 @@ glue_claims_args(FunctionCallInfo fcinfo, int first, jose_claims_opts *o)
 		: PG_GETARG_TIMESTAMPTZ(first + 4);
 	if (TIMESTAMP_NOT_FINITE(at))
 		glue_raise_status(JOSE_E_ARGUMENT, "The check time must be finite.");
-	o->now = (double) (at - UNIX_EPOCH_TIMESTAMP) / 1000000.0;
+	o->now = glue_unix_seconds(at);
 }
 
 /*
