@@ -56,18 +56,26 @@ citus_installed() {
 }
 
 # Remove Citus's own static inline have_createdb_privilege() for PostgreSQL
-# 15 from pg_version_compat.h (in $1): PostgreSQL 15.20 exports a function of
-# that name, so the definition collides with it ("static declaration follows
-# non-static declaration").  The edit removes exactly that one function and
-# fails loudly when its text is not found once.
+# 15 from pg_version_compat.h (in $1) when the server headers declare one:
+# PostgreSQL 15.20 exports a function of that name, so the definition
+# collides with it ("static declaration follows non-static declaration");
+# 15.18 and earlier (Debian 12's main archive) do not, and need Citus's own.
+# The edit removes exactly that one function and fails loudly when its text
+# is not found once.
 citus_patch_compat() {
   local file=$1/src/include/pg_version_compat.h
+  local header
+  header="$("$PG_CONFIG" --includedir-server)/commands/dbcommands.h"
+  if ! grep -q 'have_createdb_privilege' "$header"; then
+    echo "$header does not declare have_createdb_privilege(): Citus keeps its own"
+    return 0
+  fi
   perl -0 -e '
     my $src = do { local $/; <STDIN> };
     my $re = qr/static inline bool\nhave_createdb_privilege\(void\)\n\{\n.*?\n\}\n/s;
     my $n = () = $src =~ /$re/g;
     die "citus compat fix: expected one have_createdb_privilege() definition, found $n\n" if $n != 1;
-    $src =~ s/$re/\/* have_createdb_privilege(): PostgreSQL 15.20 exports it (token_ext test build) *\/\n/;
+    $src =~ s/$re/\/* have_createdb_privilege(): the server headers declare it (token_ext test build) *\/\n/;
     print $src;' <"$file" >"$file.new" && mv "$file.new" "$file" || { rm -f "$file.new"; return 1; }
 }
 

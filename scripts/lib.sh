@@ -18,12 +18,13 @@ export PATH="$PG_BIN:$PATH"
 # Debian packages the project needs: build, server, headers, OpenSSL, pgTAP,
 # clang's libFuzzer runtime for the fuzz test, the openssl and ssh-keygen
 # tools that make the key-file corpus of the key shapes test, and SQLite
-# (headers, shell, Debian's Python with its sqlite3 module, PyJWT for the
-# SQLite suite and benchmark).
+# (headers, shell, Debian's Python with its sqlite3 module, PyJWT and the
+# cryptography package its RSA, EC and EdDSA algorithms need, for the SQLite
+# suite and benchmark: apt installs no recommended packages here).
 DEB_PACKAGES=(build-essential postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
   libssl-dev postgresql-$PG_MAJOR-pgtap libtap-parser-sourcehandler-pgtap-perl
   clang-14 libclang-rt-14-dev openssl openssh-client libsqlite3-dev sqlite3
-  python3 python3-jwt)
+  python3 python3-jwt python3-cryptography)
 
 say() { printf '\n== %s\n' "$*"; }
 

@@ -10,6 +10,8 @@
 // Ed448) and every JWE key management and content encryption, and a nested
 // (signed, then encrypted) token.
 
+// first: gives Node 18 the global `crypto` jose needs (see node_compat.mjs)
+import '../interop/lib/node_compat.mjs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
